@@ -12,6 +12,7 @@ import io.github.snistarter.core.HostConsistency;
 import io.github.snistarter.core.ServerNameSelector;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketProcessorBase;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -64,6 +65,11 @@ public class SniNioEndpoint extends NioEndpoint {
 		}
 		return protocolHostName != null
 				&& check.sameCertificate(sniHostName, protocolHostName.toLowerCase(Locale.ROOT));
+	}
+
+	@Override
+	protected NioChannel createChannel(SocketBufferHandler buffer) {
+		return isSSLEnabled() ? new SniSecureNioChannel(buffer, this) : super.createChannel(buffer);
 	}
 
 	@Override
