@@ -62,10 +62,6 @@ public final class DemoCertificates {
 		return Path.of(environment.getProperty(DIRECTORY_PROPERTY, DEFAULT_DIRECTORY));
 	}
 
-	public Path directory() {
-		return this.directory;
-	}
-
 	/** Creates missing, unreadable or expiring files and reuses the others. */
 	public Report ensure() {
 		try {
@@ -105,11 +101,11 @@ public final class DemoCertificates {
 		return new Report(created, reused);
 	}
 
-	public Path certificateFile(String name) {
+	Path certificateFile(String name) {
 		return this.directory.resolve(name + ".crt");
 	}
 
-	public Path keyFile(String name) {
+	Path keyFile(String name) {
 		return this.directory.resolve(name + ".key");
 	}
 

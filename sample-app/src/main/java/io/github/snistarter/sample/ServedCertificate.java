@@ -21,8 +21,14 @@ public record ServedCertificate(String subject, String serialNumber, List<String
 
 	static ServedCertificate of(X509Certificate certificate) {
 		return new ServedCertificate(certificate.getSubjectX500Principal().getName(),
-				certificate.getSerialNumber().toString(16).toUpperCase(), subjectAlternativeNames(certificate),
+				serialNumber(certificate), subjectAlternativeNames(certificate),
 				certificate.getIssuerX500Principal().getName(), certificate.getNotAfter().toInstant());
+	}
+
+	private static String serialNumber(X509Certificate certificate) {
+		String hex = certificate.getSerialNumber().toString(16).toUpperCase();
+		// Whole bytes, like openssl, so the value can be compared with `openssl x509 -serial` directly.
+		return (hex.length() % 2 == 0) ? hex : "0" + hex;
 	}
 
 	private static List<String> subjectAlternativeNames(X509Certificate certificate) {

@@ -10,11 +10,18 @@ import java.security.spec.ECGenParameterSpec;
  */
 public enum KeyType {
 
-	/** RSA with a 2048-bit modulus (key generation takes roughly 50-200 ms). */
+	/**
+	 * RSA with a 2048-bit modulus. Generation is slow (from 0.1 s to 2 s each on a
+	 * two-core machine), so a background thread keeps two fresh key pairs ready once the
+	 * first one was asked for.
+	 */
 	RSA_2048("RSA", "SHA256withRSA"),
 
 	/** ECDSA on NIST P-256 / secp256r1 (key generation takes about a millisecond). */
 	EC_P256("EC", "SHA256withECDSA");
+
+	private static final PrefetchingKeyGenerator RSA_KEYS = new PrefetchingKeyGenerator("rsa-2048",
+			() -> generate(RSA_2048));
 
 	private final String algorithm;
 
@@ -35,11 +42,15 @@ public enum KeyType {
 		return this.signatureAlgorithm;
 	}
 
-	/** Generates a fresh key pair of this type. */
+	/** A fresh key pair of this type, never handed out before. */
 	public KeyPair generateKeyPair() {
+		return (this == RSA_2048) ? RSA_KEYS.next() : generate(this);
+	}
+
+	private static KeyPair generate(KeyType type) {
 		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance(this.algorithm);
-			if (this == RSA_2048) {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance(type.algorithm);
+			if (type == RSA_2048) {
 				generator.initialize(2048);
 			}
 			else {
@@ -48,7 +59,7 @@ public enum KeyType {
 			return generator.generateKeyPair();
 		}
 		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Cannot generate " + this + " key pair", ex);
+			throw new IllegalStateException("Cannot generate " + type + " key pair", ex);
 		}
 	}
 

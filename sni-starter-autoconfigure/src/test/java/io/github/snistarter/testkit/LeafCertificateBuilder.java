@@ -39,6 +39,8 @@ public final class LeafCertificateBuilder {
 
 	private Instant notAfter;
 
+	private @Nullable KeyPair keyPair;
+
 	private @Nullable String commonName;
 
 	private boolean subjectAltNames = true;
@@ -54,6 +56,16 @@ public final class LeafCertificateBuilder {
 	/** Key type of the leaf (the CA's key type decides only the signature algorithm). */
 	public LeafCertificateBuilder keyType(KeyType keyType) {
 		this.keyType = Objects.requireNonNull(keyType);
+		return this;
+	}
+
+	/**
+	 * Certify this existing key pair instead of generating one (e.g. a renewed certificate
+	 * for the same key, or to save RSA key generation time). Its type must match
+	 * {@link #keyType(KeyType)}.
+	 */
+	public LeafCertificateBuilder keyPair(KeyPair keyPair) {
+		this.keyPair = Objects.requireNonNull(keyPair);
 		return this;
 	}
 
@@ -97,7 +109,11 @@ public final class LeafCertificateBuilder {
 		if (cn == null) {
 			throw new IllegalStateException("A leaf needs at least one DNS name or a common name");
 		}
-		KeyPair keyPair = this.keyType.generateKeyPair();
+		KeyPair keyPair = (this.keyPair != null) ? this.keyPair : this.keyType.generateKeyPair();
+		if (!keyPair.getPublic().getAlgorithm().equals(this.keyType.algorithm())) {
+			throw new IllegalStateException(
+					"Key pair is " + keyPair.getPublic().getAlgorithm() + " but key type is " + this.keyType);
+		}
 		try {
 			X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(this.issuer.subject(),
 					TestCa.randomSerial(), Date.from(this.notBefore), Date.from(this.notAfter),

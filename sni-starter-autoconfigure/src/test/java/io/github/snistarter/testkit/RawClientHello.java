@@ -91,6 +91,8 @@ public final class RawClientHello {
 
 	private byte @Nullable [] serverNameData;
 
+	private boolean emptyKeyShare;
+
 	private final List<Extension> extraExtensions = new ArrayList<>();
 
 	private RawClientHello(boolean tls13) {
@@ -171,7 +173,10 @@ public final class RawClientHello {
 		return signatureSchemes(Arrays.stream(schemes).boxed().toList());
 	}
 
-	/** {@code supported_groups}; the key share is always X25519, so leaving it out provokes a HelloRetryRequest. */
+	/**
+	 * {@code supported_groups} (default x25519, secp256r1, secp384r1). The key share is
+	 * always X25519; see {@link #emptyKeyShare()} to provoke a HelloRetryRequest.
+	 */
 	public RawClientHello supportedGroups(int... groups) {
 		this.supportedGroups = Arrays.stream(groups).boxed().toList();
 		return this;
@@ -183,6 +188,18 @@ public final class RawClientHello {
 			throw new IllegalStateException("A TLS 1.2 hello has no supported_versions extension");
 		}
 		this.supportedVersions = Arrays.stream(versions).boxed().toList();
+		return this;
+	}
+
+	/**
+	 * Sends a TLS 1.3 {@code key_share} without entries, which obliges the server to answer
+	 * with a HelloRetryRequest (or an alert).
+	 */
+	public RawClientHello emptyKeyShare() {
+		if (!this.tls13) {
+			throw new IllegalStateException("A TLS 1.2 hello has no key_share extension");
+		}
+		this.emptyKeyShare = true;
 		return this;
 	}
 
@@ -288,8 +305,11 @@ public final class RawClientHello {
 		if (this.tls13) {
 			writeExtension(extensions, EXT_SUPPORTED_VERSIONS,
 					TlsByteWriter.build((data) -> data.vector8((list) -> this.supportedVersions.forEach(list::u16))));
-			writeExtension(extensions, EXT_KEY_SHARE, TlsByteWriter
-				.build((data) -> data.vector16((shares) -> shares.u16(GROUP_X25519).vector16(this.x25519PublicKey))));
+			writeExtension(extensions, EXT_KEY_SHARE, TlsByteWriter.build((data) -> data.vector16((shares) -> {
+				if (!this.emptyKeyShare) {
+					shares.u16(GROUP_X25519).vector16(this.x25519PublicKey);
+				}
+			})));
 			writeExtension(extensions, EXT_PSK_KEY_EXCHANGE_MODES, new byte[] { 1, 1 });
 		}
 		for (Extension extension : this.extraExtensions) {
