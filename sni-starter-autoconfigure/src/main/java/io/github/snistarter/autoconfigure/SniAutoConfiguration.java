@@ -100,7 +100,7 @@ public final class SniAutoConfiguration {
 				pattern = ServerNamePattern.parse(mapping.getServerName());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(where + ".server-name: " + ex.getMessage(), ex);
+				throw new IllegalStateException(where + ".server-name: " + ex.getMessage());
 			}
 			if (patterns.putIfAbsent(pattern, mapping.getBundle()) != null) {
 				throw new IllegalStateException(where + ".server-name: '" + pattern + "' is mapped twice");

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A minimal HTTP/1.1 response read by {@link TlsClient#httpsGet}: status, headers (names
  * lower-cased, last value wins), body (de-chunked, decoded as UTF-8) and the TLS handshake
@@ -61,7 +63,7 @@ public final class HttpsResponse {
 	}
 
 	/** Header value by case-insensitive name, or {@code null}. */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		return this.headers.get(name.toLowerCase(Locale.ROOT));
 	}
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,7 +129,7 @@ class KitSelfCheckTest {
 
 	@Test
 	void sameClientResumesSessionForTheSameName() {
-		HandshakeOptions readTicket = HandshakeOptions.defaults().postHandshakeRead(Duration.ofMillis(200));
+		HandshakeOptions readTicket = HandshakeOptions.defaults().postHandshakeRead(Duration.ofMillis(100));
 		for (TlsVersion version : TlsVersion.values()) {
 			TlsClient client = TlsClient.trustAll();
 			HandshakeResult first = client.handshake(server.port(), "www.kit.test", version, readTicket);
@@ -177,6 +179,10 @@ class KitSelfCheckTest {
 		List<byte[]> records = RawClientHello.tls13().serverName("www.kit.test").toRecords(4);
 		WireResult fragmented = RawTlsClient.send(server.port(), records, Duration.ofMillis(20), TIMEOUT);
 		assertThat(fragmented.kind()).as(fragmented.toString()).isEqualTo(WireResult.Kind.SERVER_HELLO);
+		byte[] oneRecord = RawClientHello.tls12().serverName("www.kit.test").toRecord();
+		WireResult split = RawTlsClient.send(server.port(), RawClientHello.split(oneRecord, 3), Duration.ofMillis(20),
+				TIMEOUT);
+		assertThat(split.leafCertificate()).as(split.toString()).isEqualTo(leaf.certificate());
 		RawClientHello noKeyShare = RawClientHello.tls13().serverName("www.kit.test").emptyKeyShare();
 		WireResult retry = RawTlsClient.send(server.port(), noKeyShare, TIMEOUT);
 		assertThat(retry.serverHello().helloRetryRequest()).as(retry.toString()).isTrue();
@@ -214,6 +220,23 @@ class KitSelfCheckTest {
 		OpenSslResult rejected = openssl.connect(server.port(), "shop.test", TlsVersion.TLS13);
 		assertThat(rejected.alertNumber()).as(rejected.toString()).hasValue(112);
 		assertThat(rejected.peerCertificate()).isEmpty();
+	}
+
+	@Test
+	void openSslClientCanOfferASavedSessionUnderAnotherName(@TempDir Path dir) {
+		OpenSslClient openssl = OpenSslClient.assumeInstalled();
+		String session = dir.resolve("session.pem").toString();
+		for (TlsVersion version : TlsVersion.values()) {
+			OpenSslResult first = openssl.stdinOpenFor(Duration.ofMillis(300))
+				.extraArgs("-sess_out", session)
+				.connect(server.port(), "www.kit.test", version);
+			assertThat(first.reused()).as(first.toString()).isFalse();
+			OpenSslResult same = openssl.extraArgs("-sess_in", session).connect(server.port(), "www.kit.test", version);
+			assertThat(same.reused()).as(same.toString()).isTrue();
+			OpenSslResult other = openssl.extraArgs("-sess_in", session).connect(server.port(), "api.kit.test", version);
+			assertThat(other.handshakeCompleted()).as(other.toString()).isTrue();
+			assertThat(other.reused()).as("JSSE refuses to resume under another SNI name").isFalse();
+		}
 	}
 
 	/** Accepts TCP connections and closes each after a delay, without a byte of TLS. */

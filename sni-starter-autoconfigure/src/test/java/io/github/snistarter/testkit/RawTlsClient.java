@@ -24,6 +24,13 @@ import org.jspecify.annotations.Nullable;
  * reports what the server sent back first, as a {@link WireResult}. It never completes a
  * handshake: it reads the first record, and for a TLS 1.2 ServerHello also the clear-text
  * Certificate message that follows.
+ * <pre>{@code
+ * RawClientHello hello = RawClientHello.tls13().serverName("shop.test");
+ * // one record per TCP write, 50 ms apart:
+ * RawTlsClient.send(port, hello.toRecords(3), Duration.ofMillis(50), timeout);
+ * // one record cut into three TCP writes:
+ * RawTlsClient.send(port, RawClientHello.split(hello.toRecord(), 3), Duration.ofMillis(50), timeout);
+ * }</pre>
  */
 public final class RawTlsClient {
 

@@ -104,8 +104,10 @@ public final class TlsClient {
 	}
 
 	/**
-	 * Connects, performs one handshake, closes, and reports what happened. Never throws for
-	 * network or TLS failures; they become the result's {@link HandshakeResult.Outcome}.
+	 * Connects, performs one handshake, closes, and reports what happened. Network and TLS
+	 * failures do not throw; they become the result's {@link HandshakeResult.Outcome}.
+	 * Misuse does: {@link IllegalArgumentException} for a name {@link SNIHostName} rejects,
+	 * {@link UnsupportedOperationException} for signature schemes before JDK 19.
 	 * @param host IP address to connect to (a host name would work but is pointless: SNI
 	 * is set only from {@code sniName})
 	 * @param sniName the SNI host name to send, or {@code null} to send no SNI; must be a
