@@ -9,9 +9,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Prints ready-to-paste {@code curl} and {@code openssl} commands once the server listens. It
- * waits for the web server rather than reading {@code server.port} so the real port is shown
- * with {@code --server.port=0}.
+ * Prints ready-to-paste {@code curl} and {@code openssl} commands once the server listens,
+ * and the Actuator commands (the {@code sni} endpoint, health, metrics) once the management
+ * server listens. It waits for the web servers rather than reading {@code server.port} so
+ * the real ports are shown with {@code --server.port=0}.
  */
 @Component
 class TryItBanner implements ApplicationListener<WebServerInitializedEvent> {
@@ -26,11 +27,15 @@ class TryItBanner implements ApplicationListener<WebServerInitializedEvent> {
 
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
-		// A separate management port has its own server (and namespace); only the main one is the demo.
-		if (event.getApplicationContext().getServerNamespace() != null) {
-			return;
+		// A separate management port has its own server, started after the main one, in the
+		// "management" namespace: its commands come in a second block, with its real port.
+		String namespace = event.getApplicationContext().getServerNamespace();
+		if (namespace == null) {
+			System.out.println(render(event.getWebServer().getPort()));
 		}
-		System.out.println(render(event.getWebServer().getPort()));
+		else if ("management".equals(namespace)) {
+			System.out.println(renderManagement(event.getWebServer().getPort()));
+		}
 	}
 
 	String render(int port) {
@@ -53,6 +58,26 @@ class TryItBanner implements ApplicationListener<WebServerInitializedEvent> {
 		banner.append("--sni.unknown-name=reject a TLS alert 112 (unrecognized_name):\n");
 		banner.append("  ").append(openssl(port, "unknown.localhost", caFile)).append('\n');
 		banner.append("==========================================================\n");
+		return banner.toString();
+	}
+
+	String renderManagement(int port) {
+		String base = "http://127.0.0.1:" + port + "/actuator";
+		StringBuilder banner = new StringBuilder();
+		banner.append("\n=============== SNI demo: operate it (Actuator) ===============\n");
+		banner.append("Management port ").append(port).append(": plain HTTP, on 127.0.0.1 only.\n\n");
+		banner.append("Every certificate loaded (subject, names, validity, fingerprint, source, status):\n");
+		banner.append("  curl ").append(base).append("/sni\n\n");
+		banner.append("Which certificate would a name get, and by which rule (exact, wildcard, default, rejected)?\n");
+		banner.append("  curl ").append(base).append("/sni/x.tenants.localhost\n");
+		banner.append("  curl ").append(base).append("/sni/unknown.localhost\n\n");
+		banner.append("Health of the default certificate, certificates about to expire:\n");
+		banner.append("  curl ").append(base).append("/health/sni\n\n");
+		banner.append("Handshakes by outcome (selected, default, rejected, failed) and alert; selection time:\n");
+		banner.append("  curl ").append(base).append("/metrics/sni.handshakes\n");
+		banner.append("  curl '").append(base).append("/metrics/sni.handshakes?tag=outcome:rejected'\n");
+		banner.append("  curl ").append(base).append("/metrics/sni.selection\n");
+		banner.append("===============================================================\n");
 		return banner.toString();
 	}
 

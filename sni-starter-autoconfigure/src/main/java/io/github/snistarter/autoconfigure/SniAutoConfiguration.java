@@ -1,5 +1,8 @@
 package io.github.snistarter.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +11,15 @@ import javax.net.ssl.SSLContext;
 
 import io.github.snistarter.ActiveServerNameCallback;
 import io.github.snistarter.ServerNameCallback;
+import io.github.snistarter.core.HandshakeObserver;
 import io.github.snistarter.core.ServerNameSelector;
 import io.github.snistarter.store.BundleCertificateStore;
+import io.github.snistarter.store.CertificateContextFactory;
+import io.github.snistarter.store.CertificateSource;
+import io.github.snistarter.store.CertificateStore;
 import io.github.snistarter.store.CertificateStoreCallback;
+import io.github.snistarter.store.DirectoryCertificates;
+import io.github.snistarter.store.RuntimeCertificates;
 import io.github.snistarter.store.ServerNamePattern;
 import io.github.snistarter.tomcat.SniTomcatWebServerFactoryCustomizer;
 import org.apache.catalina.startup.Tomcat;
@@ -36,8 +45,10 @@ import org.springframework.util.StringUtils;
 
 /**
  * Per-SNI certificate selection for the embedded web server. Registers the certificate
- * store built from {@code sni.*} and {@code spring.ssl.bundle.*}, the default
- * {@link ServerNameCallback} (unless the application declares its own), the
+ * store composed of the SSL bundles mapped under {@code sni.*}, the directory at
+ * {@code sni.directory.path}, the {@link RuntimeCertificates runtime API} and any other
+ * {@link CertificateSource} bean; the default {@link ServerNameCallback} that serves it
+ * (unless the application declares its own), the
  * {@link ActiveServerNameCallback} that can replace it at runtime, and the adapter for
  * the embedded server.
  */
@@ -49,16 +60,72 @@ public final class SniAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BundleCertificateStore sniCertificateStore(SniProperties properties, SslBundles sslBundles,
+	BundleCertificateStore sniBundleCertificates(SniProperties properties, SslBundles sslBundles,
 			ObjectProvider<ServerProperties> serverProperties) {
 		return new BundleCertificateStore(sslBundles, patterns(properties.getServerNameBundles()),
 				properties.getDefaultBundle(), serverBundle(serverProperties.getIfAvailable(), sslBundles));
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	RuntimeCertificates sniRuntimeCertificates() {
+		return new RuntimeCertificates();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = "sni.directory", name = "path")
+	DirectoryCertificates sniDirectoryCertificates(SniProperties properties) {
+		SniProperties.Directory directory = properties.getDirectory();
+		Path path = directory.getPath();
+		if (path == null || !Files.isDirectory(path)) {
+			throw new IllegalStateException("sni.directory.path: " + path + " is not a directory");
+		}
+		return new DirectoryCertificates(path, directory.getQuietPeriod(), directory.getRescanInterval(),
+				directory.getPassword());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CertificateContextFactory sniCertificateContextFactory(SslBundles sslBundles,
+			ObjectProvider<ServerProperties> serverProperties) {
+		SslBundle serverBundle = serverBundle(serverProperties.getIfAvailable(), sslBundles);
+		return (serverBundle != null)
+				? new CertificateContextFactory(serverBundle.getProtocol(),
+						serverBundle.getManagers().getTrustManagers())
+				: new CertificateContextFactory("TLS", null);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CertificateStore sniCertificateStore(ObjectProvider<CertificateSource> sources,
+			CertificateContextFactory contextFactory, SniProperties properties) {
+		List<CertificateSource> ordered = sources.orderedStream()
+			.sorted(Comparator.comparingInt(SniAutoConfiguration::precedence))
+			.toList();
+		return new CertificateStore(ordered, contextFactory, properties.getCache().getMaxContexts(),
+				properties.getCache().getLoadThreads());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(ServerNameCallback.class)
-	CertificateStoreCallback sniServerNameCallback(BundleCertificateStore store, SniProperties properties) {
-		return new CertificateStoreCallback(store, properties.getUnknownName());
+	CertificateStoreCallback sniServerNameCallback(CertificateStore store, BundleCertificateStore bundles,
+			SniProperties properties) {
+		return new CertificateStoreCallback(store, bundles, properties.getUnknownName(), properties.getStoreTimeout());
+	}
+
+	/**
+	 * Breaks ties between otherwise equal certificates: code beats files beats
+	 * configuration, as the more deliberate act usually comes later.
+	 */
+	private static int precedence(CertificateSource source) {
+		if (source instanceof RuntimeCertificates) {
+			return 0;
+		}
+		if (source instanceof DirectoryCertificates) {
+			return 1;
+		}
+		return (source instanceof BundleCertificateStore) ? 3 : 2;
 	}
 
 	@Bean
@@ -70,8 +137,9 @@ public final class SniAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServerNameSelector serverNameSelector(ActiveServerNameCallback callbacks, BundleCertificateStore store,
-			SniProperties properties) {
-		return new ServerNameSelector(callbacks, () -> defaultContext(store), properties.getFailureLogInterval());
+			SniProperties properties, ObjectProvider<HandshakeObserver> observers) {
+		return new ServerNameSelector(callbacks, () -> defaultContext(store), properties.getFailureLogInterval(),
+				HandshakeObserver.of(observers.orderedStream().toList()));
 	}
 
 	private static SSLContext defaultContext(BundleCertificateStore store) {

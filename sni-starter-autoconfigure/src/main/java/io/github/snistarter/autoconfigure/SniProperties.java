@@ -1,6 +1,8 @@
 package io.github.snistarter.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +10,7 @@ import io.github.snistarter.store.UnknownNamePolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Configuration of per-SNI certificate selection.
@@ -47,6 +50,21 @@ public class SniProperties {
 	 * throws). Lines in between are counted and the count is logged with the next one.
 	 */
 	private Duration failureLogInterval = Duration.ofSeconds(10);
+
+	/**
+	 * How long a handshake waits for a certificate that is not cached yet to load from
+	 * its source. A handshake that waits longer ends with a fatal internal_error (80)
+	 * alert; the load continues and serves later handshakes.
+	 */
+	private Duration storeTimeout = Duration.ofSeconds(2);
+
+	private final Directory directory = new Directory();
+
+	private final Cache cache = new Cache();
+
+	private final Metrics metrics = new Metrics();
+
+	private final Health health = new Health();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -88,6 +106,128 @@ public class SniProperties {
 		this.failureLogInterval = failureLogInterval;
 	}
 
+	public Duration getStoreTimeout() {
+		return this.storeTimeout;
+	}
+
+	public void setStoreTimeout(Duration storeTimeout) {
+		this.storeTimeout = storeTimeout;
+	}
+
+	public Directory getDirectory() {
+		return this.directory;
+	}
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * A directory of certificate files, watched for changes.
+	 */
+	public static class Directory {
+
+		/**
+		 * Directory of PEM files (chain and key in one file, or 'name.crt' with
+		 * 'name.key') and PKCS#12 files, including subdirectories. Each certificate
+		 * serves the DNS names of its subject alternative names. Not set: no directory
+		 * store.
+		 */
+		private @Nullable Path path;
+
+		/**
+		 * How long changes in the directory must have stopped before files are read, so
+		 * that a file still being written is not read half-way.
+		 */
+		private Duration quietPeriod = Duration.ofSeconds(1);
+
+		/**
+		 * How often to scan the whole directory even without change events, for file
+		 * systems that do not report changes. Only changed files are read again.
+		 */
+		private Duration rescanInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Password of PKCS#12 files and of encrypted PEM private keys.
+		 */
+		private @Nullable String password;
+
+		public @Nullable Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable Path path) {
+			this.path = path;
+		}
+
+		public Duration getQuietPeriod() {
+			return this.quietPeriod;
+		}
+
+		public void setQuietPeriod(Duration quietPeriod) {
+			this.quietPeriod = quietPeriod;
+		}
+
+		public Duration getRescanInterval() {
+			return this.rescanInterval;
+		}
+
+		public void setRescanInterval(Duration rescanInterval) {
+			this.rescanInterval = rescanInterval;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+	}
+
+	/**
+	 * The cache of SSL contexts for the certificates in use.
+	 */
+	public static class Cache {
+
+		/**
+		 * Maximum number of SSL contexts kept for the certificates handshakes use. Idle
+		 * certificates take no context; one evicted is built again when next needed.
+		 */
+		private int maxContexts = 4096;
+
+		/**
+		 * Maximum number of certificates loaded at the same time from each source.
+		 */
+		private int loadThreads = 2;
+
+		public int getMaxContexts() {
+			return this.maxContexts;
+		}
+
+		public void setMaxContexts(int maxContexts) {
+			this.maxContexts = maxContexts;
+		}
+
+		public int getLoadThreads() {
+			return this.loadThreads;
+		}
+
+		public void setLoadThreads(int loadThreads) {
+			this.loadThreads = loadThreads;
+		}
+
+	}
+
 	/**
 	 * One server-name pattern and the SSL bundle that serves it.
 	 */
@@ -118,6 +258,91 @@ public class SniProperties {
 
 		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Micrometer metrics of handshakes and certificates.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to record handshake metrics (sni.handshakes, sni.selection) and
+		 * certificate metrics when the application has a MeterRegistry.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether handshake counters carry a 'server.name' tag. Only names a certificate
+		 * was selected for become tag values, at most 'max-server-names' of them; other
+		 * handshakes are counted under 'other' (or 'none' without SNI).
+		 */
+		private boolean serverNameTag = false;
+
+		/**
+		 * Most distinct server names that become 'server.name' tag values.
+		 */
+		private int maxServerNames = 100;
+
+		/**
+		 * How often the certificate list behind the expiry gauges is refreshed, and how
+		 * soon a certificate that expires while loaded is logged.
+		 */
+		private Duration certificateRefreshInterval = Duration.ofMinutes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isServerNameTag() {
+			return this.serverNameTag;
+		}
+
+		public void setServerNameTag(boolean serverNameTag) {
+			this.serverNameTag = serverNameTag;
+		}
+
+		public int getMaxServerNames() {
+			return this.maxServerNames;
+		}
+
+		public void setMaxServerNames(int maxServerNames) {
+			this.maxServerNames = maxServerNames;
+		}
+
+		public Duration getCertificateRefreshInterval() {
+			return this.certificateRefreshInterval;
+		}
+
+		public void setCertificateRefreshInterval(Duration certificateRefreshInterval) {
+			this.certificateRefreshInterval = certificateRefreshInterval;
+		}
+
+	}
+
+	/**
+	 * The 'sni' health contributor (management.health.sni.enabled turns it off).
+	 */
+	public static class Health {
+
+		/**
+		 * How close to its expiry a certificate is listed under 'expiringCertificates'.
+		 * A number without unit is days.
+		 */
+		@DurationUnit(ChronoUnit.DAYS)
+		private Duration certificateValidityWarningThreshold = Duration.ofDays(14);
+
+		public Duration getCertificateValidityWarningThreshold() {
+			return this.certificateValidityWarningThreshold;
+		}
+
+		public void setCertificateValidityWarningThreshold(Duration certificateValidityWarningThreshold) {
+			this.certificateValidityWarningThreshold = certificateValidityWarningThreshold;
 		}
 
 	}

@@ -8,7 +8,7 @@ import io.github.snistarter.TlsAlert;
 /**
  * Collects the TLS records that carry the ClientHello, however the client fragmented
  * them, so the selection can read the whole message and the chosen engine can be
- * given the same bytes afterwards. Bounded: a ClientHello larger than the limit ends
+ * given the same message afterwards. Bounded: a ClientHello larger than the limit ends
  * the handshake with {@code decode_error} instead of growing a buffer.
  */
 final class ClientHelloReader {
@@ -23,9 +23,12 @@ final class ClientHelloReader {
 
 	private final int maxMessageSize;
 
-	private final ByteArrayOutputStream records = new ByteArrayOutputStream(512);
+	private final byte[] recordVersion = new byte[2];
 
 	private final ByteArrayOutputStream message = new ByteArrayOutputStream(512);
+
+	/** The ClientHello's length from its header, -1 until the header is in. */
+	private int messageLength = -1;
 
 	ClientHelloReader(int maxMessageSize) {
 		this.maxMessageSize = maxMessageSize;
@@ -56,10 +59,14 @@ final class ClientHelloReader {
 			if (src.remaining() < HEADER + length) {
 				return false;
 			}
-			byte[] record = new byte[HEADER + length];
-			src.get(record);
-			this.records.write(record, 0, record.length);
-			this.message.write(record, HEADER, length);
+			if (this.message.size() == 0) {
+				this.recordVersion[0] = src.get(start + 1);
+				this.recordVersion[1] = src.get(start + 2);
+			}
+			byte[] fragment = new byte[length];
+			src.position(start + HEADER);
+			src.get(fragment);
+			this.message.write(fragment, 0, length);
 			if (isComplete()) {
 				return true;
 			}
@@ -72,18 +79,23 @@ final class ClientHelloReader {
 		if (size < 4) {
 			return false;
 		}
-		byte[] bytes = this.message.toByteArray();
-		if ((bytes[0] & 0xff) != CLIENT_HELLO) {
-			throw new TlsFormatException(TlsAlert.UNEXPECTED_MESSAGE, "First handshake message is not a ClientHello");
+		if (this.messageLength < 0) {
+			// Once only: copying the message for every record costs quadratic time when a
+			// client sends the ClientHello in one-byte records.
+			byte[] bytes = this.message.toByteArray();
+			if ((bytes[0] & 0xff) != CLIENT_HELLO) {
+				throw new TlsFormatException(TlsAlert.UNEXPECTED_MESSAGE, "First handshake message is not a ClientHello");
+			}
+			int length = ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+			if (length > this.maxMessageSize) {
+				throw new TlsFormatException(TlsAlert.DECODE_ERROR, "ClientHello of " + length + " bytes exceeds the limit");
+			}
+			this.messageLength = length;
 		}
-		int length = ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
-		if (length > this.maxMessageSize) {
-			throw new TlsFormatException(TlsAlert.DECODE_ERROR, "ClientHello of " + length + " bytes exceeds the limit");
-		}
-		if (size > 4 + length) {
+		if (size > 4 + this.messageLength) {
 			throw new TlsFormatException(TlsAlert.UNEXPECTED_MESSAGE, "Handshake data after the ClientHello");
 		}
-		return size == 4 + length;
+		return size == 4 + this.messageLength;
 	}
 
 	/** The complete ClientHello message including its header. */
@@ -91,9 +103,21 @@ final class ClientHelloReader {
 		return this.message.toByteArray();
 	}
 
-	/** The records that carried it, exactly as received. */
+	/**
+	 * The ClientHello framed again in records of at most 2^14 bytes, with the record
+	 * version of the first record. Record boundaries carry no meaning for a handshake
+	 * message, and replaying a client's one-byte records costs a TLS library quadratic
+	 * time to reassemble.
+	 */
 	ByteBuffer records() {
-		return ByteBuffer.wrap(this.records.toByteArray());
+		byte[] message = this.message.toByteArray();
+		int count = (message.length + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT;
+		ByteBuffer records = ByteBuffer.allocate(message.length + count * HEADER);
+		for (int offset = 0; offset < message.length; offset += MAX_PLAINTEXT) {
+			int length = Math.min(MAX_PLAINTEXT, message.length - offset);
+			records.put((byte) HANDSHAKE).put(this.recordVersion).putShort((short) length).put(message, offset, length);
+		}
+		return records.flip();
 	}
 
 }

@@ -55,6 +55,9 @@ final class SelectingSslEngine extends SSLEngine {
 
 	private boolean handshakeBegun;
 
+	/** Whether the selected engine has produced any byte for the wire. */
+	private boolean delegateSpoke;
+
 	SelectingSslEngine(SSLEngine connectorEngine, ServerNameSelector selector,
 			@Nullable InetSocketAddress remoteAddress) {
 		super(connectorEngine.getPeerHost(), connectorEngine.getPeerPort());
@@ -78,21 +81,27 @@ final class SelectingSslEngine extends SSLEngine {
 			throws SSLException {
 		int start = src.position();
 		ClientHelloReader reader = this.reader;
+		long started = 0;
 		ParsedClientHello hello;
+		ServerName serverName;
 		try {
 			if (reader == null || !reader.read(src)) {
 				int consumed = src.position() - start;
 				return (consumed == 0) ? new SSLEngineResult(Status.BUFFER_UNDERFLOW, HandshakeStatus.NEED_UNWRAP, 0, 0)
 						: new SSLEngineResult(Status.OK, HandshakeStatus.NEED_UNWRAP, consumed, 0);
 			}
+			started = this.selector.selectionStart();
 			hello = ClientHelloParser.parse(reader.message());
+			this.alertRecordVersion = hello.alertRecordVersion();
+			serverName = this.selector.serverName(hello, this.remoteAddress);
 		}
 		catch (TlsFormatException ex) {
+			this.selector.observe(HandshakeOutcome.REJECTED, ex.alert(), null, started);
 			return startAlert(ex.alert(), src.position() - start);
 		}
-		this.alertRecordVersion = hello.alertRecordVersion();
-		SniDecision decision = this.selector.decide(hello, this.remoteAddress);
+		SniDecision decision = this.selector.decide(serverName, hello, this.remoteAddress);
 		if (decision instanceof SniDecision.Fail fail) {
+			this.selector.observe(decision, serverName, started);
 			return startAlert(fail.alert(), src.position() - start);
 		}
 		SSLEngine engine;
@@ -101,8 +110,10 @@ final class SelectingSslEngine extends SSLEngine {
 		}
 		catch (RuntimeException | SSLException ex) {
 			this.selector.engineFailure(String.valueOf(decision), ex);
+			this.selector.observe(HandshakeOutcome.FAILED, TlsAlert.HANDSHAKE_FAILURE, serverName, started);
 			return startAlert(TlsAlert.HANDSHAKE_FAILURE, src.position() - start);
 		}
+		this.selector.observe(decision, serverName, started);
 		this.current = engine;
 		this.pendingRecords = reader.records();
 		this.reader = null;
@@ -111,7 +122,14 @@ final class SelectingSslEngine extends SSLEngine {
 	}
 
 	private SSLEngine engineFor(SniDecision decision) throws SSLException {
-		SSLEngine engine = (decision instanceof SniDecision.UseContext use) ? engineOf(use) : this.connectorEngine;
+		SSLEngine engine;
+		if (decision instanceof SniDecision.UseContext use) {
+			engine = engineOf(use);
+		}
+		else {
+			engine = this.connectorEngine;
+			engine.setSSLParameters(ServerNameSelector.bindingSessionsToNames(engine.getSSLParameters()));
+		}
 		if (this.handshakeBegun) {
 			engine.beginHandshake();
 		}
@@ -122,7 +140,7 @@ final class SelectingSslEngine extends SSLEngine {
 	private SSLEngine engineOf(SniDecision.UseContext use) {
 		SSLEngine engine = use.context().createSSLEngine(getPeerHost(), getPeerPort());
 		engine.setUseClientMode(false);
-		engine.setSSLParameters(this.connectorEngine.getSSLParameters());
+		engine.setSSLParameters(ServerNameSelector.bindingSessionsToNames(this.connectorEngine.getSSLParameters()));
 		engine.setEnableSessionCreation(this.connectorEngine.getEnableSessionCreation());
 		BiFunction<SSLEngine, List<String>, String> alpnSelector = this.connectorEngine
 			.getHandshakeApplicationProtocolSelector();
@@ -174,7 +192,7 @@ final class SelectingSslEngine extends SSLEngine {
 	public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
 		switch (this.state) {
 			case DELEGATING:
-				return this.current.wrap(srcs, offset, length, dst);
+				return delegateWrap(srcs, offset, length, dst);
 			case ALERTING:
 				if (dst.remaining() < AlertRecord.SIZE) {
 					return new SSLEngineResult(Status.BUFFER_OVERFLOW, HandshakeStatus.NEED_WRAP, 0, 0);
@@ -187,6 +205,28 @@ final class SelectingSslEngine extends SSLEngine {
 			default:
 				// Nothing to send before the ClientHello has been read.
 				return new SSLEngineResult(Status.OK, HandshakeStatus.NEED_UNWRAP, 0, 0);
+		}
+	}
+
+	/**
+	 * Wrap with the selected engine. When it refuses the ClientHello without having sent
+	 * anything, the next wrap sends handshake_failure in clear: JSSE reports some
+	 * malformed extensions only by throwing here, without an alert of its own, and the
+	 * client must never see a bare close.
+	 */
+	private SSLEngineResult delegateWrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst)
+			throws SSLException {
+		try {
+			SSLEngineResult result = this.current.wrap(srcs, offset, length, dst);
+			this.delegateSpoke |= result.bytesProduced() > 0;
+			return result;
+		}
+		catch (SSLException ex) {
+			if (!this.delegateSpoke) {
+				this.alert = TlsAlert.HANDSHAKE_FAILURE;
+				this.state = State.ALERTING;
+			}
+			throw ex;
 		}
 	}
 

@@ -36,7 +36,10 @@ public final class ServerNameSelector {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerNameSelector.class);
 
-	private static final SNIMatcher ANY_HOST_NAME = new AnyHostNameMatcher();
+	private static final List<SNIMatcher> SNI_MATCHERS = List.of(new AnyHostNameMatcher());
+
+	/** What a throwing callback gets; compared by identity to tell it from a chosen alert. */
+	private static final SniDecision CALLBACK_FAILED = SniDecision.fail(TlsAlert.HANDSHAKE_FAILURE);
 
 	private final ActiveServerNameCallback callbacks;
 
@@ -44,17 +47,35 @@ public final class ServerNameSelector {
 
 	private final RateLimitedLog callbackFailures;
 
+	private final HandshakeObserver observer;
+
+	private final boolean observing;
+
 	/**
-	 * Create a selector.
+	 * Create a selector that reports to no observer.
 	 * @param callbacks the active callback
 	 * @param defaultContext the connector's default context, as shown to callbacks
 	 * @param failureLogInterval at most one callback-failure line per interval
 	 */
 	public ServerNameSelector(ActiveServerNameCallback callbacks, Supplier<SSLContext> defaultContext,
 			Duration failureLogInterval) {
+		this(callbacks, defaultContext, failureLogInterval, HandshakeObserver.NONE);
+	}
+
+	/**
+	 * Create a selector.
+	 * @param callbacks the active callback
+	 * @param defaultContext the connector's default context, as shown to callbacks
+	 * @param failureLogInterval at most one callback-failure line per interval
+	 * @param observer told the outcome of every ClientHello
+	 */
+	public ServerNameSelector(ActiveServerNameCallback callbacks, Supplier<SSLContext> defaultContext,
+			Duration failureLogInterval, HandshakeObserver observer) {
 		this.callbacks = callbacks;
 		this.defaultContext = defaultContext;
 		this.callbackFailures = new RateLimitedLog(logger, failureLogInterval);
+		this.observer = observer;
+		this.observing = observer != HandshakeObserver.NONE;
 	}
 
 	/**
@@ -66,28 +87,49 @@ public final class ServerNameSelector {
 	 * @return the engine to use for the connection
 	 */
 	public SSLEngine wrap(SSLEngine connectorEngine, @Nullable InetSocketAddress remoteAddress) {
-		// With an SNI matcher in place JSSE refuses to resume a session under another name.
-		SSLParameters parameters = connectorEngine.getSSLParameters();
-		parameters.setSNIMatchers(List.of(ANY_HOST_NAME));
-		connectorEngine.setSSLParameters(parameters);
+		// The engine that will handshake gets its SNI matcher once the decision is made:
+		// copying a connector engine's parameters is a measurable part of a handshake.
 		return new SelectingSslEngine(connectorEngine, this, remoteAddress);
 	}
 
 	/**
+	 * The parameters for the engine that handshakes: the connector's policy plus an SNI
+	 * matcher, with which JSSE refuses to resume a session under another name.
+	 * @param connectorParameters a copy of the connector engine's parameters
+	 * @return the same object, with the matcher set
+	 */
+	static SSLParameters bindingSessionsToNames(SSLParameters connectorParameters) {
+		connectorParameters.setSNIMatchers(SNI_MATCHERS);
+		return connectorParameters;
+	}
+
+	/**
+	 * The server name of a ClientHello, checked and normalized.
+	 * @param hello the parsed ClientHello
+	 * @param remoteAddress the client's address
+	 * @return the name, or {@code null} without SNI or for an IP address literal
+	 * @throws TlsFormatException with the alert for a name that is refused
+	 */
+	@Nullable ServerName serverName(ParsedClientHello hello, @Nullable InetSocketAddress remoteAddress)
+			throws TlsFormatException {
+		try {
+			return (hello.hostName() != null) ? ServerNames.normalize(hello.hostName()) : null;
+		}
+		catch (TlsFormatException ex) {
+			logger.debug("Refused server name from {}: {}", remoteAddress, ex.getMessage());
+			throw ex;
+		}
+	}
+
+	/**
 	 * Decide how a handshake continues.
+	 * @param serverName the checked server name, {@code null} without SNI
 	 * @param hello the parsed ClientHello
 	 * @param remoteAddress the client's address
 	 * @return the decision; never {@code null}
 	 */
-	SniDecision decide(ParsedClientHello hello, @Nullable InetSocketAddress remoteAddress) {
-		ServerName serverName;
-		try {
-			serverName = (hello.hostName() != null) ? ServerNames.normalize(hello.hostName()) : null;
-		}
-		catch (TlsFormatException ex) {
-			logger.debug("Refused server name from {}: {}", remoteAddress, ex.getMessage());
-			return SniDecision.fail(ex.alert());
-		}
+	SniDecision decide(@Nullable ServerName serverName, ParsedClientHello hello,
+			@Nullable InetSocketAddress remoteAddress) {
 		ServerNameCallback callback = this.callbacks.get();
 		if (callback == null) {
 			return SniDecision.useDefault();
@@ -103,7 +145,61 @@ public final class ServerNameSelector {
 		catch (Exception | LinkageError ex) {
 			this.callbackFailures.warn("Server name callback failed for server name '" + aLabel + "' from "
 					+ remoteAddress + "; sent handshake_failure", ex);
-			return SniDecision.fail(TlsAlert.HANDSHAKE_FAILURE);
+			return CALLBACK_FAILED;
+		}
+	}
+
+	/**
+	 * The time a selection starts, for {@link #observe}.
+	 * @return a {@link System#nanoTime()} reading, or 0 when nobody observes
+	 */
+	long selectionStart() {
+		return this.observing ? System.nanoTime() : 0;
+	}
+
+	/**
+	 * Report how a ClientHello's selection ended when the decision stands.
+	 * @param decision the decision
+	 * @param serverName the checked server name, if any
+	 * @param started the {@link #selectionStart()} reading
+	 */
+	void observe(SniDecision decision, @Nullable ServerName serverName, long started) {
+		if (this.observing) {
+			TlsAlert alert = (decision instanceof SniDecision.Fail fail) ? fail.alert() : null;
+			observe(outcomeOf(decision), alert, serverName, started);
+		}
+	}
+
+	private HandshakeOutcome outcomeOf(SniDecision decision) {
+		if (decision instanceof SniDecision.Fail fail) {
+			return (decision == CALLBACK_FAILED || fail.alert() == TlsAlert.INTERNAL_ERROR) ? HandshakeOutcome.FAILED
+					: HandshakeOutcome.REJECTED;
+		}
+		if (decision instanceof SniDecision.UseContext use) {
+			// A callback that hands back the default context chose the default.
+			return (use.context() == this.defaultContext.get()) ? HandshakeOutcome.DEFAULT : HandshakeOutcome.SELECTED;
+		}
+		return HandshakeOutcome.DEFAULT;
+	}
+
+	/**
+	 * Report how a ClientHello's selection ended.
+	 * @param outcome the outcome
+	 * @param alert the alert sent, if any
+	 * @param serverName the checked server name, if any
+	 * @param started the {@link #selectionStart()} reading
+	 */
+	void observe(HandshakeOutcome outcome, @Nullable TlsAlert alert, @Nullable ServerName serverName,
+			long started) {
+		if (!this.observing) {
+			return;
+		}
+		long nanos = (started != 0) ? System.nanoTime() - started : 0;
+		try {
+			this.observer.selected(outcome, alert, (serverName != null) ? serverName.aLabel() : null, nanos);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Handshake observer failed", ex);
 		}
 	}
 

@@ -46,6 +46,48 @@ public final class ServerNames {
 	}
 
 	/**
+	 * Check a server name exactly as a handshake checks the {@code host_name} a client
+	 * sends, for tools that answer "what would a client sending this name get?". A name
+	 * given in Unicode is first converted to the A-label a client would send.
+	 * @param name a server name as typed, such as {@code API.example.com} or
+	 * {@code bücher.example}
+	 * @return the normalized name, no name (an IP address literal), or the alert
+	 */
+	public static ServerNameCheck check(String name) {
+		String wire = name;
+		if (!isAscii(name)) {
+			try {
+				wire = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+			}
+			catch (IllegalArgumentException ex) {
+				return new ServerNameCheck(null, null, TlsAlert.ILLEGAL_PARAMETER,
+						"Server name is not a valid internationalized domain name");
+			}
+			if (!isAscii(wire)) {
+				return new ServerNameCheck(null, null, TlsAlert.ILLEGAL_PARAMETER,
+						"Server name has a control, space or non-ASCII byte");
+			}
+		}
+		try {
+			ServerName checked = normalize(wire.getBytes(StandardCharsets.US_ASCII));
+			return (checked != null) ? new ServerNameCheck(checked.aLabel(), checked.unicode(), null, null)
+					: new ServerNameCheck(null, null, null, null);
+		}
+		catch (TlsFormatException ex) {
+			return new ServerNameCheck(null, null, ex.alert(), ex.getMessage());
+		}
+	}
+
+	private static boolean isAscii(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			if (text.charAt(i) >= 0x80) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
 	 * Normalize a name given as text, such as a configured server name or a Host header,
 	 * the same way a name from the wire is normalized. Unicode input is converted to its
 	 * A-label form.

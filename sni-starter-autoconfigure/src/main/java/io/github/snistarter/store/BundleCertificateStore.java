@@ -1,10 +1,9 @@
 package io.github.snistarter.store;
 
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.X509Certificate;
-import java.util.Date;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
-import io.github.snistarter.store.ServerNameTable.Match;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,12 +20,13 @@ import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Certificates from Spring Boot SSL bundles ({@code spring.ssl.bundle.*}), mapped to
- * server-name patterns. Each bundle's context is built once when the store starts and
- * again only when the bundle changes ({@code reload-on-update: true}); a changed bundle
- * that is unusable or no longer covers its names is rejected with a log line and the
- * previous version keeps serving.
+ * server-name patterns in {@code application.yml}; also the default certificate
+ * ({@code sni.default-bundle}). Each bundle's context is built once when the store
+ * starts and again only when the bundle changes ({@code reload-on-update: true}); a
+ * changed bundle that is unusable or no longer covers its names is rejected with a log
+ * line and the previous version keeps serving.
  */
-public final class BundleCertificateStore {
+public final class BundleCertificateStore implements CertificateSource {
 
 	private static final Logger logger = LoggerFactory.getLogger(BundleCertificateStore.class);
 
@@ -39,9 +38,11 @@ public final class BundleCertificateStore {
 
 	private final @Nullable SSLContext serverContext;
 
-	private final Map<String, CertificateEntry> entries = new ConcurrentHashMap<>();
+	private final Map<String, BundleCertificate> certificates = new ConcurrentHashMap<>();
 
-	private volatile ServerNameTable<CertificateEntry> table;
+	private final Map<String, String> rejections = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Publisher publisher;
 
 	/**
 	 * Load every mapped bundle. Fails fast: an application whose configured certificates
@@ -61,33 +62,55 @@ public final class BundleCertificateStore {
 		this.fallbackTrust = (serverBundle != null) ? serverBundle.getManagers().getTrustManagers() : null;
 		this.serverContext = (serverBundle != null) ? serverBundle.createSslContext() : null;
 		for (String bundleName : bundleNamesInUse()) {
-			CertificateEntry entry = checked(bundleName, sslBundles.getBundle(bundleName));
-			this.entries.put(bundleName, entry);
-			logger.info("Loaded certificate {} for {}", entry, patternsOf(bundleName));
+			BundleCertificate certificate = checked(bundleName, sslBundles.getBundle(bundleName));
+			this.certificates.put(bundleName, certificate);
+			logger.info("Loaded certificate {} for {}", certificate, patternsOf(bundleName));
 		}
-		this.table = buildTable();
 		for (String bundleName : bundleNamesInUse()) {
 			sslBundles.addBundleUpdateHandler(bundleName, (bundle) -> reload(bundleName, bundle));
 		}
 	}
 
-	/**
-	 * The certificate registered for a server name.
-	 * @param serverName a lower-case A-label
-	 * @return the certificate and whether it matched exactly or by wildcard, or
-	 * {@code null} when no pattern covers the name
-	 */
-	public @Nullable Selection find(String serverName) {
-		Match<CertificateEntry> match = this.table.find(serverName);
-		return (match != null) ? new Selection(match.value(), match.rule()) : null;
+	@Override
+	public String name() {
+		return "bundles";
+	}
+
+	@Override
+	public void open(Publisher publisher) {
+		this.publisher = publisher;
+		publisher.publish(this.certificates.values().stream().filter((c) -> !c.names().isEmpty()).toList(),
+				List.of());
+	}
+
+	@Override
+	public SSLContext createContext(StoredCertificate certificate, CertificateContextFactory contexts) {
+		return ((BundleCertificate) certificate).entry().context();
+	}
+
+	@Override
+	public List<CertificateInfo> list() {
+		Instant now = Instant.now();
+		List<CertificateInfo> list = new ArrayList<>();
+		for (String bundleName : bundleNamesInUse()) {
+			BundleCertificate certificate = this.certificates.get(bundleName);
+			if (certificate != null) {
+				list.add(CertificateInfo.of(certificate, certificate.leaf(), now));
+			}
+			String rejection = this.rejections.get(bundleName);
+			if (rejection != null) {
+				list.add(CertificateInfo.rejected(name(), bundleName, rejection));
+			}
+		}
+		return list;
 	}
 
 	/**
 	 * The certificate for clients without SNI, if the store has one.
-	 * @return the default certificate, or {@code null} to use the connector's
+	 * @return the default bundle's certificate, or {@code null} to use the connector's
 	 */
-	public @Nullable CertificateEntry defaultEntry() {
-		return (this.defaultBundleName != null) ? this.entries.get(this.defaultBundleName) : null;
+	public @Nullable StoredCertificate defaultCertificate() {
+		return (this.defaultBundleName != null) ? this.certificates.get(this.defaultBundleName) : null;
 	}
 
 	/**
@@ -95,37 +118,35 @@ public final class BundleCertificateStore {
 	 * @return the default certificate's context, else the server's, else {@code null}
 	 */
 	public @Nullable SSLContext defaultContext() {
-		CertificateEntry entry = defaultEntry();
-		return (entry != null) ? entry.context() : this.serverContext;
-	}
-
-	/**
-	 * Every loaded certificate with the patterns it serves.
-	 * @return the entries by pattern, in configuration order
-	 */
-	public Map<ServerNamePattern, CertificateEntry> entries() {
-		Map<ServerNamePattern, CertificateEntry> result = new LinkedHashMap<>();
-		this.bundleNames.forEach((pattern, bundleName) -> result.put(pattern, this.entries.get(bundleName)));
-		return result;
+		BundleCertificate certificate = (this.defaultBundleName != null)
+				? this.certificates.get(this.defaultBundleName) : null;
+		return (certificate != null) ? certificate.entry().context() : this.serverContext;
 	}
 
 	private void reload(String bundleName, SslBundle bundle) {
 		try {
-			CertificateEntry entry = checked(bundleName, bundle);
-			this.entries.put(bundleName, entry);
-			this.table = buildTable();
-			logger.info("Replaced certificate of bundle '{}' with {} for {}", bundleName, entry, patternsOf(bundleName));
+			BundleCertificate certificate = checked(bundleName, bundle);
+			BundleCertificate previous = this.certificates.put(bundleName, certificate);
+			this.rejections.remove(bundleName);
+			Publisher publisher = this.publisher;
+			if (publisher != null && !certificate.names().isEmpty()) {
+				publisher.publish(List.of(certificate), (previous != null) ? List.of(previous) : List.of());
+			}
+			logger.info("Replaced certificate of bundle '{}' with {} for {}", bundleName, certificate,
+					patternsOf(bundleName));
 		}
 		catch (InvalidCertificateException ex) {
+			this.rejections.put(bundleName, ex.getReason());
 			logger.error("{}; the previous certificate keeps serving {}", ex.getMessage(), patternsOf(bundleName));
 		}
 		catch (RuntimeException ex) {
+			this.rejections.put(bundleName, String.valueOf(ex.getMessage()));
 			logger.error("Certificate from bundle '{}' rejected: {}; the previous certificate keeps serving {}",
 					bundleName, ex.getMessage(), patternsOf(bundleName));
 		}
 	}
 
-	private CertificateEntry checked(String bundleName, SslBundle bundle) {
+	private BundleCertificate checked(String bundleName, SslBundle bundle) {
 		CertificateEntry entry = SslBundleContexts.load(bundleName, bundle, this.fallbackTrust);
 		for (ServerNamePattern pattern : patternsOf(bundleName)) {
 			if (!CertificateCoverage.covers(entry.certificate(), pattern)) {
@@ -133,26 +154,13 @@ public final class BundleCertificateStore {
 						+ "' (its DNS names: " + CertificateCoverage.dnsNames(entry.certificate()) + ")");
 			}
 		}
-		warnIfNotCurrent(entry);
-		return entry;
-	}
-
-	private static void warnIfNotCurrent(CertificateEntry entry) {
-		X509Certificate certificate = entry.certificate();
-		try {
-			certificate.checkValidity(new Date());
-		}
-		catch (CertificateExpiredException ex) {
-			logger.warn("Certificate {} expired on {}; clients will refuse it", entry, certificate.getNotAfter());
-		}
-		catch (CertificateNotYetValidException ex) {
-			logger.warn("Certificate {} is not valid before {}; clients will refuse it", entry,
-					certificate.getNotBefore());
-		}
+		BundleCertificate certificate = new BundleCertificate(this, bundleName, patternsOf(bundleName), entry);
+		CertificateChecks.warnIfNotValid(logger, entry.source(), certificate, Instant.now());
+		return certificate;
 	}
 
 	private List<String> bundleNamesInUse() {
-		java.util.Set<String> names = new java.util.LinkedHashSet<>(this.bundleNames.values());
+		LinkedHashSet<String> names = new LinkedHashSet<>(this.bundleNames.values());
 		if (this.defaultBundleName != null) {
 			names.add(this.defaultBundleName);
 		}
@@ -165,12 +173,6 @@ public final class BundleCertificateStore {
 			.filter((mapping) -> mapping.getValue().equals(bundleName))
 			.map(Map.Entry::getKey)
 			.toList();
-	}
-
-	private ServerNameTable<CertificateEntry> buildTable() {
-		Map<ServerNamePattern, CertificateEntry> byPattern = new LinkedHashMap<>();
-		this.bundleNames.forEach((pattern, bundleName) -> byPattern.put(pattern, this.entries.get(bundleName)));
-		return ServerNameTable.of(byPattern);
 	}
 
 }

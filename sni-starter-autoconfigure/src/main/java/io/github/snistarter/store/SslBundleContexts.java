@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -55,10 +54,10 @@ final class SslBundleContexts {
 				throw new InvalidCertificateException(source, "its key entry has no X.509 certificate");
 			}
 			Key key = keyStore.getKey(alias, password(bundle));
-			if (!(key instanceof PrivateKey privateKey) || !keyMatches(privateKey, chain.get(0))) {
+			if (!(key instanceof PrivateKey privateKey) || !CertificateChecks.keyMatches(privateKey, chain.get(0))) {
 				throw new InvalidCertificateException(source, "the private key does not match the certificate");
 			}
-			checkChainOrder(source, chain);
+			CertificateChecks.checkChainOrder(source, chain);
 			SSLContext context = SSLContext.getInstance(bundle.getProtocol());
 			TrustManager[] trust = (bundle.getStores().getTrustStore() == null && fallbackTrust != null) ? fallbackTrust
 					: bundle.getManagers().getTrustManagers();
@@ -102,44 +101,6 @@ final class SslBundleContexts {
 			}
 		}
 		return chain;
-	}
-
-	/** Each certificate must be issued by the next one; a chain out of order fails on strict clients. */
-	private static void checkChainOrder(String source, List<X509Certificate> chain) {
-		for (int i = 0; i + 1 < chain.size(); i++) {
-			if (!chain.get(i).getIssuerX500Principal().equals(chain.get(i + 1).getSubjectX500Principal())) {
-				throw new InvalidCertificateException(source, "its chain is out of order: certificate " + (i + 1)
-						+ " is not issued by certificate " + (i + 2));
-			}
-		}
-	}
-
-	/** Signs a challenge with the private key and verifies it with the certificate's public key. */
-	static boolean keyMatches(PrivateKey key, X509Certificate certificate) {
-		String algorithm = switch (key.getAlgorithm()) {
-			case "RSA" -> "SHA256withRSA";
-			case "EC" -> "SHA256withECDSA";
-			case "RSASSA-PSS" -> "RSASSA-PSS";
-			case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
-			default -> null;
-		};
-		if (algorithm == null || "RSASSA-PSS".equals(algorithm)) {
-			return key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm());
-		}
-		try {
-			byte[] challenge = "sni-starter key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-			Signature signer = Signature.getInstance(algorithm);
-			signer.initSign(key);
-			signer.update(challenge);
-			byte[] signature = signer.sign();
-			Signature verifier = Signature.getInstance(algorithm);
-			verifier.initVerify(certificate.getPublicKey());
-			verifier.update(challenge);
-			return verifier.verify(signature);
-		}
-		catch (GeneralSecurityException ex) {
-			return false;
-		}
 	}
 
 }

@@ -1,8 +1,13 @@
 package io.github.snistarter.tomcat;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.List;
+
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 
 import org.apache.tomcat.util.buf.ByteBufferUtils;
 import org.apache.tomcat.util.net.NioEndpoint;
@@ -14,15 +19,52 @@ import org.apache.tomcat.util.net.SocketBufferHandler;
  * sense of (for example a server_name list with two host names) no longer ends in a
  * bare TCP close: the connection gets its engine anyway, the selection reads the
  * ClientHello itself and answers with the alert the malformation deserves.
+ * <p>
+ * Nor does the pre-reader see hellos it cannot help with: one spread over several
+ * records (it would log a WARN line per connection and give up) or a first record
+ * longer than TLS allows (it would wait for up to 64 KiB before giving up). The
+ * selection reassembles the first and refuses the second at once.
+ * <p>
+ * And the handshake ends when the connection timeout runs out, also for a client that
+ * keeps sending a byte now and then: Tomcat only checks the timeout in its poller's
+ * periodic sweep, which skips a connection whose read it is processing at that moment,
+ * so a client trickling bytes in step with the sweeps was never timed out.
+ * <p>
+ * Finally, when the TLS engine fails during the handshake, the fatal alert it leaves
+ * behind is sent: Tomcat wraps that alert after a failed wrap but flushes it only when
+ * it was handling a write event, and does not wrap it at all after a failed unwrap.
  */
 class SniSecureNioChannel extends SecureNioChannel {
+
+	private static final int MAX_FRAGMENT = 1 << 14;
 
 	SniSecureNioChannel(SocketBufferHandler bufHandler, NioEndpoint endpoint) {
 		super(bufHandler, endpoint);
 	}
 
 	@Override
+	public int handshake(boolean read, boolean write) throws IOException {
+		if (!isHandshakeComplete()) {
+			// Tomcat's own rule: during the handshake the read clock still says "accepted at".
+			long timeout = this.socketWrapper.getReadTimeout();
+			if (timeout > 0 && System.currentTimeMillis() - this.socketWrapper.getLastRead() > timeout) {
+				throw new SocketTimeoutException("TLS handshake not complete within " + timeout + " ms");
+			}
+		}
+		return super.handshake(read, write);
+	}
+
+	@Override
 	protected int processSNI() throws IOException {
+		if (this.sslEngine == null) {
+			// Tomcat reads again in super.processSNI(); that read finds what is left, or nothing.
+			if (this.sc.read(this.netInBuffer) == -1) {
+				return -1;
+			}
+			if (preReadCannotHelp(this.netInBuffer)) {
+				return startWithoutPreRead();
+			}
+		}
 		try {
 			return super.processSNI();
 		}
@@ -32,6 +74,75 @@ class SniSecureNioChannel extends SecureNioChannel {
 			}
 			return startWithoutPreRead();
 		}
+	}
+
+	@Override
+	protected SSLEngineResult handshakeWrap(boolean doWrite) throws IOException {
+		try {
+			return super.handshakeWrap(doWrite);
+		}
+		catch (SSLException ex) {
+			sendAlert(ex);
+			throw ex;
+		}
+	}
+
+	@Override
+	protected SSLEngineResult handshakeUnwrap(boolean doread) throws IOException {
+		try {
+			return super.handshakeUnwrap(doread);
+		}
+		catch (SSLException ex) {
+			sendAlert(ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Wrap and flush the fatal alert the engine holds after a failure. A failure in a
+	 * delegated task is thrown again by the next wrap, and the alert comes with the one
+	 * after, as Tomcat's own handling of a failed wrap expects.
+	 */
+	private void sendAlert(SSLException failure) {
+		System.out.println("DBG sendAlert after " + failure + " engine " + this.sslEngine);
+		for (int attempt = 1; attempt <= 2; attempt++) {
+			try {
+				SSLEngineResult r = super.handshakeWrap(true);
+				System.out.println("DBG attempt " + attempt + " " + r + " left " + this.netOutBuffer.remaining());
+				return;
+			}
+			catch (IOException | RuntimeException ex) {
+				System.out.println("DBG attempt " + attempt + " threw " + ex);
+				if (attempt == 2) {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Whether the bytes so far (the buffer is in write mode) start a handshake record
+	 * that cannot be one (wrong version, too short or too long), or a ClientHello that
+	 * does not fit in its first record.
+	 */
+	private static boolean preReadCannotHelp(ByteBuffer in) {
+		int available = in.position();
+		if (available < 5 || in.get(0) != 22) {
+			return false;
+		}
+		if (in.get(1) != 3) {
+			// Tomcat would take any major version from 3 up for TLS and wait for the record.
+			return true;
+		}
+		int recordLength = ((in.get(3) & 0xff) << 8) | (in.get(4) & 0xff);
+		if (recordLength < 4 || recordLength > MAX_FRAGMENT) {
+			return true;
+		}
+		if (available < 9 || in.get(5) != 1) {
+			return false;
+		}
+		int helloLength = ((in.get(6) & 0xff) << 16) | ((in.get(7) & 0xff) << 8) | (in.get(8) & 0xff);
+		return 4 + helloLength > recordLength;
 	}
 
 	private static boolean isClientHelloParseFailure(IOException ex) {

@@ -1,0 +1,259 @@
+package io.github.snistarter.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.snistarter.store.CertificateFiles.Listing;
+import io.github.snistarter.store.CertificateFiles.Material;
+import io.github.snistarter.store.CertificateFiles.Stamp;
+import io.github.snistarter.store.CertificateFiles.Unit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Certificates from a directory of PEM and PKCS#12 files (see {@link CertificateFiles}
+ * for how files pair up), serving the DNS names in each certificate's subject
+ * alternative names. The directory is watched: files created, changed, renamed or
+ * deleted, and Kubernetes secret updates, are picked up once changes have been quiet
+ * for a moment, and the whole tree is scanned periodically as well.
+ * <p>
+ * Scans are incremental: only files whose time stamp, size or identity changed are read
+ * again. A file that cannot be served is rejected with one log line naming it and the
+ * reason; the version loaded from it before keeps serving, and nothing else is
+ * affected. A deleted file's certificates stop serving.
+ */
+public final class DirectoryCertificates implements CertificateSource, Closeable {
+
+	private static final Logger logger = LoggerFactory.getLogger(DirectoryCertificates.class);
+
+	/** Below this many changed files, reading them in parallel costs more than it saves. */
+	private static final int PARALLEL_THRESHOLD = 64;
+
+	private final Path directory;
+
+	private final Duration quietPeriod;
+
+	private final Duration rescanInterval;
+
+	private final @Nullable String password;
+
+	private final Map<String, UnitState> units = new HashMap<>();
+
+	private @Nullable Publisher publisher;
+
+	private volatile @Nullable DirectoryWatcher watcher;
+
+	/**
+	 * Create a source for a directory; reading and watching start when a store opens it.
+	 * @param directory the directory
+	 * @param quietPeriod how long changes must have stopped before files are read
+	 * @param rescanInterval how often to scan even without change events
+	 * @param password the password of PKCS#12 files and encrypted PEM keys, or
+	 * {@code null}
+	 * @throws IllegalArgumentException when the directory does not exist
+	 */
+	public DirectoryCertificates(Path directory, Duration quietPeriod, Duration rescanInterval,
+			@Nullable String password) {
+		if (!Files.isDirectory(directory)) {
+			throw new IllegalArgumentException("Certificate directory " + directory + " does not exist or is not a "
+					+ "directory");
+		}
+		this.directory = directory.toAbsolutePath().normalize();
+		this.quietPeriod = quietPeriod;
+		this.rescanInterval = rescanInterval;
+		this.password = password;
+	}
+
+	@Override
+	public String name() {
+		return "directory " + this.directory;
+	}
+
+	/**
+	 * The watched directory.
+	 * @return the directory
+	 */
+	public Path directory() {
+		return this.directory;
+	}
+
+	/** Reads the directory, publishes what it holds, then starts watching it. */
+	@Override
+	public synchronized void open(Publisher publisher) {
+		this.publisher = publisher;
+		long start = System.nanoTime();
+		Set<Path> directories = scan(true);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		long certificates = this.units.values().stream().mapToLong((unit) -> unit.serving().size()).sum();
+		long rejected = this.units.values().stream().filter((unit) -> unit.rejection() != null).count();
+		logger.info("Loaded {} certificates from {} in {} ms{}", certificates, this.directory, took.toMillis(),
+				(rejected > 0) ? " (" + rejected + " rejected)" : "");
+		DirectoryWatcher watcher = new DirectoryWatcher(this.directory, this.quietPeriod, this.rescanInterval,
+				() -> scan(false));
+		watcher.start(directories);
+		this.watcher = watcher;
+	}
+
+	/**
+	 * Scan the directory now rather than waiting for change events, for example after
+	 * a file system that reports no events has changed.
+	 */
+	public void rescan() {
+		scan(false);
+	}
+
+	@Override
+	public SSLContext createContext(StoredCertificate certificate, CertificateContextFactory contexts)
+			throws GeneralSecurityException {
+		return ((CompactCertificate) certificate).createContext(contexts);
+	}
+
+	@Override
+	public synchronized List<CertificateInfo> list() {
+		Instant now = Instant.now();
+		List<CertificateInfo> list = new ArrayList<>();
+		this.units.values().stream().sorted((a, b) -> a.unit().key().compareTo(b.unit().key())).forEach((state) -> {
+			state.serving().forEach((certificate) -> list.add(certificate.info(now)));
+			String rejection = state.rejection();
+			if (rejection != null) {
+				list.add(CertificateInfo.rejected(name(), state.unit().files().get(0).toString(), rejection));
+			}
+		});
+		return list;
+	}
+
+	@Override
+	public void close() throws IOException {
+		DirectoryWatcher watcher = this.watcher;
+		if (watcher != null) {
+			watcher.close();
+		}
+	}
+
+	/**
+	 * Read what changed since the last scan and publish it.
+	 * @return the directories to watch
+	 */
+	private synchronized Set<Path> scan(boolean initial) {
+		Listing listing;
+		try {
+			listing = CertificateFiles.find(this.directory);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list " + this.directory, ex);
+		}
+		List<Change> changes = new ArrayList<>();
+		Set<String> present = new HashSet<>();
+		for (Unit unit : listing.units()) {
+			present.add(unit.key());
+			UnitState previous = this.units.get(unit.key());
+			List<Stamp> stamps;
+			try {
+				stamps = CertificateFiles.stamps(unit);
+			}
+			catch (IOException ex) {
+				// Deleted while scanning: the next scan sees it gone.
+				continue;
+			}
+			if (previous == null || !previous.stamps().equals(stamps) || !previous.unit().equals(unit)) {
+				changes.add(new Change(unit, stamps, previous));
+			}
+		}
+		Stream<Change> reading = (changes.size() >= PARALLEL_THRESHOLD) ? changes.parallelStream() : changes.stream();
+		List<Loaded> loaded = reading.map(this::read).toList();
+		List<StoredCertificate> added = new ArrayList<>();
+		List<StoredCertificate> removed = new ArrayList<>();
+		for (Loaded result : loaded) {
+			apply(result, added, removed, initial);
+		}
+		for (String key : List.copyOf(this.units.keySet())) {
+			if (!present.contains(key)) {
+				UnitState gone = this.units.remove(key);
+				removed.addAll(gone.serving());
+				if (!gone.serving().isEmpty()) {
+					logger.info("Removed certificate {} ({} deleted)", gone.serving(), gone.unit().origin());
+				}
+			}
+		}
+		Publisher publisher = this.publisher;
+		if (publisher != null && (!added.isEmpty() || !removed.isEmpty())) {
+			publisher.publish(added, removed);
+		}
+		return listing.directories();
+	}
+
+	private Loaded read(Change change) {
+		try {
+			List<CompactCertificate> certificates = new ArrayList<>();
+			for (Material material : CertificateFiles.read(change.unit(), this.password)) {
+				certificates.add(CertificateChecks.check(this, material.id(), change.unit().origin(), material.chain(),
+						material.key()));
+			}
+			return new Loaded(change, certificates, null);
+		}
+		catch (InvalidCertificateException ex) {
+			return new Loaded(change, List.of(), ex);
+		}
+	}
+
+	private void apply(Loaded result, List<StoredCertificate> added, List<StoredCertificate> removed,
+			boolean initial) {
+		Change change = result.change();
+		List<CompactCertificate> previous = (change.previous() != null) ? change.previous().serving() : List.of();
+		InvalidCertificateException failure = result.failure();
+		if (failure != null) {
+			boolean alreadyReported = change.previous() != null
+					&& failure.getReason().equals(change.previous().rejection());
+			if (!alreadyReported) {
+				logger.error("{}; {}", failure.getMessage(), previous.isEmpty() ? "nothing from it is served"
+						: "the previous version keeps serving " + previous);
+			}
+			this.units.put(change.unit().key(), new UnitState(change.unit(), change.stamps(), previous,
+					failure.getReason()));
+			return;
+		}
+		this.units.put(change.unit().key(), new UnitState(change.unit(), change.stamps(), result.certificates(), null));
+		added.addAll(result.certificates());
+		removed.addAll(previous);
+		Instant now = Instant.now();
+		for (CompactCertificate certificate : result.certificates()) {
+			if (initial) {
+				logger.debug("Loaded certificate {} from {}", certificate, change.unit().origin());
+			}
+			else {
+				logger.info("{} certificate {} from {}", previous.isEmpty() ? "Loaded" : "Replaced", certificate,
+						change.unit().origin());
+			}
+			CertificateChecks.warnIfNotValid(logger, change.unit().origin(), certificate, now);
+		}
+	}
+
+	/** What was last read from a unit: the certificates it serves, and why its current files were rejected. */
+	private record UnitState(Unit unit, List<Stamp> stamps, List<CompactCertificate> serving,
+			@Nullable String rejection) {
+	}
+
+	private record Change(Unit unit, List<Stamp> stamps, @Nullable UnitState previous) {
+	}
+
+	private record Loaded(Change change, List<CompactCertificate> certificates,
+			@Nullable InvalidCertificateException failure) {
+	}
+
+}

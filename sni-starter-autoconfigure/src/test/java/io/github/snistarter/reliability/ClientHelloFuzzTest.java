@@ -1,0 +1,249 @@
+package io.github.snistarter.reliability;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.snistarter.server.SniServer;
+import io.github.snistarter.testkit.HandshakeResult;
+import io.github.snistarter.testkit.IssuedCertificate;
+import io.github.snistarter.testkit.TestCa;
+import io.github.snistarter.testkit.TlsClient;
+import io.github.snistarter.testkit.TlsVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Mutated ClientHellos against a running server under the reject policy: every
+ * connection ends promptly with a fatal alert, a ServerHello (only for a hello that is
+ * still well formed and names a served name), or a close; the server is healthy
+ * afterwards.
+ * <p>
+ * The rules, with {@link WireShape} as the oracle for "the server can decide":
+ * <ul>
+ * <li>decidable bytes, connection left open: a fatal alert and a close within 1 s of
+ * the last write, or a ServerHello within 1 s; never silence, never a close without an
+ * alert;</li>
+ * <li>bytes that end before the server can decide (inside a record, or before the
+ * ClientHello is complete), connection left open: the server must wait, so silence is
+ * right (the handshake timeout closes it, see {@link HandshakeTimeoutTest});</li>
+ * <li>client half-closes after its bytes: whatever the bytes, the connection ends within
+ * 1 s; a close without an alert is right here when the bytes were incomplete (nobody is
+ * left to alert about the missing part), and Tomcat also closes without reading a complete
+ * hello that was followed by the end of the stream.</li>
+ * </ul>
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ClientHelloFuzzTest {
+
+	private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+	private static final Duration WAITING_CHECK = Duration.ofMillis(300);
+
+	private static final String KNOWN_NAME = "api.test";
+
+	@TempDir
+	static Path directory;
+
+	static IssuedCertificate api;
+
+	static SniServer server;
+
+	@BeforeAll
+	static void start() {
+		TestCa ca = TestCa.shared();
+		api = ca.issue(KNOWN_NAME);
+		server = SniServer.builder(directory)
+			.bundle("api", api)
+			.bundle("fallback", ca.issue("default.test"))
+			.serverBundle("fallback")
+			.serve(KNOWN_NAME, "api")
+			.rejectUnknownNames()
+			.property("server.tomcat.connection-timeout", "3s")
+			.property("logging.level.org.apache.tomcat.util.net.NioEndpoint.handshake", System.getProperty("scratch.level", "INFO"))
+			.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+	}
+
+	@Test
+	void everyMutatedClientHelloEndsWithAnAlertOrACloseAndTheServerStaysHealthy(CapturedOutput output)
+			throws Exception {
+		long seed = ReliabilitySuite.seed();
+		int[] only = ReliabilitySuite.fuzzOnly();
+		int cases = (only != null) ? only.length : ReliabilitySuite.fuzzCases();
+		int concurrency = ReliabilitySuite.fuzzConcurrency();
+		System.out.println("Fuzzing with -Dsni.reliability.seed=" + seed + " (" + cases + " cases)");
+		ClientHelloMutator mutator = new ClientHelloMutator(seed, KNOWN_NAME);
+		Map<String, LongAdder> tally = new ConcurrentHashMap<>();
+		List<String> failures = Collections.synchronizedList(new ArrayList<>());
+		AtomicInteger next = new AtomicInteger();
+		long startedAt = System.nanoTime();
+		ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+		try {
+			List<Future<?>> workers = new ArrayList<>();
+			for (int i = 0; i < concurrency; i++) {
+				workers.add(clients.submit(() -> {
+					for (int index = next.getAndIncrement(); index < cases; index = next.getAndIncrement()) {
+						FuzzCase fuzzCase = mutator.mutate((only != null) ? only[index] : index);
+						String failure = judge(fuzzCase, tally);
+						if (failure != null && failures.size() < 1000) {
+							failures.add(failure);
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+		long lingering = ServerHealth.awaitNoConnections(server, Duration.ofSeconds(10));
+		List<String> stuck = ServerHealth.workersStuckInStarter(5, Duration.ofMillis(200));
+		long stackTraceLines = ServerHealth.stackTraceLines(output);
+		List<String> warnings = ServerHealth.warnAndErrorLines(output);
+		HandshakeResult valid = TlsClient.trusting(TestCa.shared()).handshake(server.port(), KNOWN_NAME,
+				TlsVersion.TLS13);
+		report(seed, cases, concurrency, took, tally, failures, lingering, stuck, stackTraceLines, warnings, valid);
+		assertThat(failures).as("connections that broke the rules (seed " + seed + ")").isEmpty();
+		assertThat(lingering).as("connections still open").isZero();
+		assertThat(stuck).as("workers stuck in the starter").isEmpty();
+		assertThat(stackTraceLines).as("stack trace lines in the log").isLessThanOrEqualTo(100);
+		assertThat(warnings).as("WARN and ERROR lines in the log").hasSizeLessThanOrEqualTo(20);
+		assertThat(valid.isSuccess()).as(valid.toString()).isTrue();
+		assertThat(valid.leafCertificate().getSerialNumber()).isEqualTo(api.serial());
+	}
+
+	/** Run one case; {@code null} when the server behaved, else why not. */
+	private static String judge(FuzzCase fuzzCase, Map<String, LongAdder> tally) {
+		WireShape shape = WireShape.of(fuzzCase.stream());
+		boolean waiting = !shape.decidable() && !fuzzCase.halfClose();
+		FuzzConnection.Outcome outcome;
+		try {
+			outcome = FuzzConnection.run(server.port(), fuzzCase, waiting ? WAITING_CHECK : ONE_SECOND, ONE_SECOND);
+		}
+		catch (IOException ex) {
+			count(tally, "client could not connect");
+			return fuzzCase + ": cannot connect: " + ex;
+		}
+		String label = outcome.kind() + ((outcome.kind() == FuzzConnection.Kind.ALERT)
+				? " " + outcome.alertDescription() : "");
+		count(tally, (fuzzCase.halfClose() ? "half-closed, " : "") + shape.kind() + " -> " + label);
+		String problem = problem(fuzzCase, shape, outcome);
+		if (ReliabilitySuite.fuzzOnly() != null) {
+			System.out.println("Replayed " + fuzzCase + " (" + shape + "): " + outcome + " "
+					+ java.util.HexFormat.of().formatHex(fuzzCase.stream()));
+		}
+		return (problem != null) ? fuzzCase + " (" + shape + "): " + problem + "; got " + outcome : null;
+	}
+
+	private static String problem(FuzzCase fuzzCase, WireShape shape, FuzzConnection.Outcome outcome) {
+		switch (outcome.kind()) {
+			case ALERT -> {
+				if (outcome.alertLevel() != 2) {
+					return "a warning-level alert";
+				}
+				if (!shape.decidable() && !fuzzCase.halfClose()) {
+					return "an alert before the server could know";
+				}
+				if (outcome.closed() == null || outcome.closed().compareTo(ONE_SECOND) > 0) {
+					return "no close within 1 s of the last write";
+				}
+				return null;
+			}
+			case SERVER_HELLO -> {
+				if (outcome.firstEvent().compareTo(ONE_SECOND) > 0) {
+					return "ServerHello later than 1 s";
+				}
+				if (shape.kind() != WireShape.Kind.COMPLETE) {
+					return "a ServerHello without a complete ClientHello";
+				}
+				HelloLayout layout = HelloLayout.of(shape.message());
+				if (!layout.isWellFormed()) {
+					return "a ServerHello for a malformed ClientHello (" + layout.problem() + ")";
+				}
+				if (!servable(layout)) {
+					return "a ServerHello for a name the server does not serve under the reject policy";
+				}
+				return null;
+			}
+			case CLOSED_WITHOUT_ALERT -> {
+				if (!fuzzCase.halfClose()) {
+					return "a close without an alert";
+				}
+				return (outcome.closed().compareTo(ONE_SECOND) > 0) ? "close later than 1 s" : null;
+			}
+			case HTTP_RESPONSE -> {
+				// Tomcat's answer to something that looks like a plain HTTP request line.
+				return (shape.kind() == WireShape.Kind.INVALID) ? null : "an HTTP answer to TLS bytes";
+			}
+			case SILENT -> {
+				return (!shape.decidable() && !fuzzCase.halfClose()) ? null
+						: "no answer and no close within 1 s of the last write";
+			}
+			default -> {
+				return "unexpected bytes";
+			}
+		}
+	}
+
+	/** Under the reject policy only the known name, no name, or an IP literal get a ServerHello. */
+	private static boolean servable(HelloLayout layout) {
+		if (layout.hostNames().isEmpty()) {
+			return true;
+		}
+		if (layout.hostNames().size() > 1) {
+			return false;
+		}
+		String name = new String(layout.hostNames().get(0), StandardCharsets.ISO_8859_1);
+		return name.toLowerCase(Locale.ROOT).equals(KNOWN_NAME) || name.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+	}
+
+	private static void count(Map<String, LongAdder> tally, String key) {
+		tally.computeIfAbsent(key, (k) -> new LongAdder()).increment();
+	}
+
+	private static void report(long seed, int cases, int concurrency, Duration took, Map<String, LongAdder> tally,
+			List<String> failures, long lingering, List<String> stuck, long stackTraceLines, List<String> warnings,
+			HandshakeResult valid) {
+		String name = "fuzz";
+		ReliabilitySuite.report(name, String.format("%d cases, seed %d, %d concurrent, %d s (%.0f/s)", cases, seed,
+				concurrency, took.toSeconds(), cases / Math.max(0.001, took.toMillis() / 1000.0)));
+		new TreeMap<>(tally).forEach((key, count) -> ReliabilitySuite.report(name, "  " + key + ": " + count.sum()));
+		ReliabilitySuite.report(name, "rule violations: " + failures.size() + ", connections open afterwards: "
+				+ lingering + ", workers stuck in starter code: " + stuck.size() + ", stack trace lines in log: "
+				+ stackTraceLines + ", WARN/ERROR lines: " + warnings.size() + ", valid handshake afterwards: "
+				+ valid.outcome());
+		failures.stream().limit(30).forEach((failure) -> ReliabilitySuite.report(name, "  FAILED " + failure));
+		warnings.stream().limit(10).forEach((warning) -> ReliabilitySuite.report(name, "  LOG " + warning));
+	}
+
+}
