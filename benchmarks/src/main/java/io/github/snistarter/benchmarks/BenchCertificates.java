@@ -141,8 +141,26 @@ final class BenchCertificates {
 	 * @param count how many
 	 * @return the directory
 	 */
+	/**
+	 * Where {@link #directory(int)} puts the first {@code count} certificates, without
+	 * checking or making anything.
+	 * @param count how many
+	 * @return the directory
+	 */
+	Path directoryPath(int count) {
+		return this.root.resolve("dir-" + count);
+	}
+
 	synchronized Path directory(int count) {
 		ensure(count);
+		if (count == 0) {
+			try {
+				return Files.createDirectories(this.root.resolve("dir-0"));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
 		Path directory = this.root.resolve("dir-" + count);
 		Path done = this.root.resolve(".dir-" + count + ".complete");
 		if (Files.exists(done)) {

@@ -147,7 +147,7 @@ public final class BenchServer {
 					properties.put("sni.server-name-bundles[" + i + "].bundle", "b" + i);
 				}
 			}
-			case DIRECTORY -> properties.put("sni.directory.path", certificates.directory(names).toString());
+			case DIRECTORY -> properties.put("sni.directory.path", certificates.directoryPath(names).toString());
 			case RUNTIME -> {
 				// Registered through the API once the application has started.
 			}

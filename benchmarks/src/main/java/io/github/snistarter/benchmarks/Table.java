@@ -17,6 +17,7 @@ import java.util.function.IntFunction;
 
 import io.github.snistarter.benchmarks.BenchCertificates.KeyKind;
 import io.github.snistarter.benchmarks.BenchServer.Variant;
+import io.github.snistarter.core.EngineOverheadBenchmark;
 import io.github.snistarter.core.SelectionBenchmark;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -89,6 +90,13 @@ final class Table {
 		String only = this.options.getOrDefault("only", "throughput,scale,jmh");
 		BenchCertificates ec = new BenchCertificates(this.data, KeyKind.EC).ensure(this.largest);
 		BenchCertificates rsa = new BenchCertificates(this.data, KeyKind.RSA).ensure(1);
+		// Directories are linked before any server starts, so that no start time includes it.
+		for (int size : this.sizes) {
+			ec.directory(size);
+		}
+		ec.directory(0);
+		ec.directory(1);
+		rsa.directory(1);
 		line("Generated " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + " by `"
 				+ commandLine() + "`.");
 		line("");
@@ -453,6 +461,7 @@ final class Table {
 	private void jmh() throws Exception {
 		System.err.println("JMH: selection");
 		Options jmhOptions = new OptionsBuilder().include(SelectionBenchmark.class.getName())
+			.include(EngineOverheadBenchmark.class.getName())
 			.warmupIterations(3)
 			.warmupTime(TimeValue.seconds(1))
 			.measurementIterations(5)
@@ -461,9 +470,15 @@ final class Table {
 			.build();
 		Collection<RunResult> runs = new Runner(jmhOptions).run();
 		Map<String, Map<String, double[]>> table = new LinkedHashMap<>();
+		Map<String, double[]> engine = new LinkedHashMap<>();
 		for (RunResult run : runs) {
 			String benchmark = run.getParams().getBenchmark();
 			benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+			if (run.getParams().getBenchmark().contains("EngineOverhead")) {
+				var statistics = run.getPrimaryResult().getStatistics();
+				engine.put(benchmark, new double[] { statistics.getPercentile(50), statistics.getPercentile(99) });
+				continue;
+			}
 			String row = benchmark + " " + run.getParams().getParam("kind");
 			var statistics = run.getPrimaryResult().getStatistics();
 			table.computeIfAbsent(row, (key) -> new LinkedHashMap<>())
@@ -482,6 +497,13 @@ final class Table {
 		line("|---|---|---|---|");
 		table.forEach((row, byNames) -> line("| " + row + " | " + cell(byNames.get("1")) + " | "
 				+ cell(byNames.get("1000")) + " | " + cell(byNames.get("100000")) + " |"));
+		line("");
+		line("`EngineOverheadBenchmark`: a connection's engine as Tomcat configures it, given a real ClientHello"
+				+ " (`plain`), against the same wrapped by the starter, which selects (a callback returning a ready"
+				+ " context) and switches to an engine of the selected context (`starter`). The JDK defers the"
+				+ " ClientHello's processing to a delegated task that neither runs, so the difference is what the"
+				+ " starter adds to a handshake outside the TLS work: " + cell(engine.get("plain")) + " ns against "
+				+ cell(engine.get("starter")) + " ns (median [p99]).");
 		line("");
 		double[] exact = table.getOrDefault("select exact", Map.of()).get("100000");
 		double[] wildcard = table.getOrDefault("select wildcard", Map.of()).get("100000");

@@ -27,6 +27,7 @@ class HandshakeLoadSmokeTest {
 	@Test
 	void loadToolMeasuresFullHandshakesAgainstTheStarter() throws Exception {
 		BenchCertificates certificates = new BenchCertificates(this.data, BenchCertificates.KeyKind.EC).ensure(3);
+		certificates.directory(3);
 		Map<String, Object> properties = BenchServer.properties(Variant.DIRECTORY, 3, certificates);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchServer.BenchApplication.class)
 			.web(WebApplicationType.SERVLET)

@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds out which certificate a context presents to a client without SNI, by running
- * that handshake in memory up to the server's Certificate message. This checks what
+ * that handshake in memory, with a client that accepts any certificate. This checks what
  * reading the configuration cannot: that the context has a key, that the key matches
  * its certificate and that the server can sign with it. The result is kept per context,
- * so a check costs one in-memory handshake each time the default context changes.
+ * so a check costs one in-memory handshake each time the default context changes; no
+ * socket is opened and the handshake metrics do not see it.
  */
 final class DefaultCertificateProbe {
 

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.snistarter.store.UnknownNamePolicy;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +67,8 @@ public class SniProperties {
 	private final Metrics metrics = new Metrics();
 
 	private final Health health = new Health();
+
+	private final Jdbc jdbc = new Jdbc();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -128,6 +132,10 @@ public class SniProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Jdbc getJdbc() {
+		return this.jdbc;
 	}
 
 	/**
@@ -343,6 +351,194 @@ public class SniProperties {
 
 		public void setCertificateValidityWarningThreshold(Duration certificateValidityWarningThreshold) {
 			this.certificateValidityWarningThreshold = certificateValidityWarningThreshold;
+		}
+
+	}
+
+	/**
+	 * The PostgreSQL certificate store shared by a fleet of replicas (see docs/fleet.md).
+	 */
+	public static class Jdbc {
+
+		/**
+		 * Whether to serve certificates from the PostgreSQL database of the application's
+		 * DataSource (table 'sni_certificate'), shared by every replica.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Whether to create the store's tables and triggers at start when they are
+		 * missing. Otherwise apply
+		 * 'classpath:io/github/snistarter/store/jdbc/schema-postgresql.sql' with your
+		 * migration tool.
+		 */
+		private boolean createSchema = false;
+
+		/**
+		 * How often to read the store revision, which finds changes whose notification
+		 * was missed (changes normally arrive through LISTEN/NOTIFY within milliseconds).
+		 */
+		private Duration pollInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long one database read may take before the connection counts as broken, and
+		 * the longest a certificate load waits for the database.
+		 */
+		private Duration queryTimeout = Duration.ofSeconds(3);
+
+		/**
+		 * Longest wait between two attempts to reconnect to the database. Waits start at
+		 * 250 ms and double.
+		 */
+		private Duration reconnectMaxDelay = Duration.ofSeconds(5);
+
+		private final Encryption encryption = new Encryption();
+
+		private final AdminEndpoint adminEndpoint = new AdminEndpoint();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isCreateSchema() {
+			return this.createSchema;
+		}
+
+		public void setCreateSchema(boolean createSchema) {
+			this.createSchema = createSchema;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getQueryTimeout() {
+			return this.queryTimeout;
+		}
+
+		public void setQueryTimeout(Duration queryTimeout) {
+			this.queryTimeout = queryTimeout;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
+		}
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
+
+		public AdminEndpoint getAdminEndpoint() {
+			return this.adminEndpoint;
+		}
+
+		/**
+		 * Master keys that encrypt private keys in the database (AES-256-GCM).
+		 */
+		public static class Encryption {
+
+			/**
+			 * Id of the master key that encrypts keys written from now on. Required when
+			 * several keys are configured, as during a rotation; the others only decrypt.
+			 */
+			private @Nullable String activeKey;
+
+			/**
+			 * Master keys by id. Each is 32 random bytes, base64-encoded ('openssl rand
+			 * -base64 32'), given as 'value' or in a 'file'. The id is stored beside each
+			 * encrypted key.
+			 */
+			private Map<String, MasterKey> keys = new LinkedHashMap<>();
+
+			public @Nullable String getActiveKey() {
+				return this.activeKey;
+			}
+
+			public void setActiveKey(@Nullable String activeKey) {
+				this.activeKey = activeKey;
+			}
+
+			public Map<String, MasterKey> getKeys() {
+				return this.keys;
+			}
+
+			public void setKeys(Map<String, MasterKey> keys) {
+				this.keys = keys;
+			}
+
+		}
+
+		/**
+		 * One master key: its value, or the file that holds it.
+		 */
+		public static class MasterKey {
+
+			/**
+			 * The key: 32 bytes, base64-encoded. Prefer 'file' or an environment variable
+			 * over a value in a configuration file.
+			 */
+			private @Nullable String value;
+
+			/**
+			 * File that holds the key, base64-encoded, such as a mounted secret.
+			 */
+			private @Nullable Path file;
+
+			public @Nullable String getValue() {
+				return this.value;
+			}
+
+			public void setValue(@Nullable String value) {
+				this.value = value;
+			}
+
+			public @Nullable Path getFile() {
+				return this.file;
+			}
+
+			public void setFile(@Nullable Path file) {
+				this.file = file;
+			}
+
+			@Override
+			public String toString() {
+				return (this.file != null) ? "MasterKey[file=" + this.file + "]" : "MasterKey[value=******]";
+			}
+
+		}
+
+		/**
+		 * The privileged 'sniadmin' Actuator endpoint that adds, rotates and removes
+		 * database certificates.
+		 */
+		public static class AdminEndpoint {
+
+			/**
+			 * Whether to register the 'sniadmin' endpoint. It writes certificates and keys
+			 * for the whole fleet: expose it only to operators (see docs/fleet.md).
+			 */
+			private boolean enabled = false;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

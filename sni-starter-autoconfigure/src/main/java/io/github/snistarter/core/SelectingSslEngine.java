@@ -58,6 +58,9 @@ final class SelectingSslEngine extends SSLEngine {
 	/** Whether the selected engine has produced any byte for the wire. */
 	private boolean delegateSpoke;
 
+	/** A failure of the selected engine before it produced any byte. */
+	private @Nullable SSLException delegateFailure;
+
 	SelectingSslEngine(SSLEngine connectorEngine, ServerNameSelector selector,
 			@Nullable InetSocketAddress remoteAddress) {
 		super(connectorEngine.getPeerHost(), connectorEngine.getPeerPort());
@@ -156,6 +159,16 @@ final class SelectingSslEngine extends SSLEngine {
 	 */
 	private SSLEngineResult delegateUnwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length,
 			int alreadyConsumed) throws SSLException {
+		try {
+			return unwrapSelected(src, dsts, offset, length, alreadyConsumed);
+		}
+		catch (SSLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	private SSLEngineResult unwrapSelected(ByteBuffer src, ByteBuffer[] dsts, int offset, int length,
+			int alreadyConsumed) throws SSLException {
 		ByteBuffer pending = this.pendingRecords;
 		if (pending == null) {
 			SSLEngineResult result = this.current.unwrap(src, dsts, offset, length);
@@ -209,25 +222,36 @@ final class SelectingSslEngine extends SSLEngine {
 	}
 
 	/**
-	 * Wrap with the selected engine. When it refuses the ClientHello without having sent
-	 * anything, the next wrap sends handshake_failure in clear: JSSE reports some
-	 * malformed extensions only by throwing here, without an alert of its own, and the
-	 * client must never see a bare close.
+	 * Wrap with the selected engine. When it failed before sending anything and has no
+	 * alert of its own to send, send handshake_failure in clear instead: JSSE reports some
+	 * malformed ClientHello extensions only by throwing, and the client must never see a
+	 * bare close.
 	 */
 	private SSLEngineResult delegateWrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst)
 			throws SSLException {
+		SSLEngineResult result;
 		try {
-			SSLEngineResult result = this.current.wrap(srcs, offset, length, dst);
-			this.delegateSpoke |= result.bytesProduced() > 0;
-			return result;
+			result = this.current.wrap(srcs, offset, length, dst);
 		}
 		catch (SSLException ex) {
-			if (!this.delegateSpoke) {
-				this.alert = TlsAlert.HANDSHAKE_FAILURE;
-				this.state = State.ALERTING;
-			}
-			throw ex;
+			throw failed(ex);
 		}
+		if (result.bytesProduced() > 0) {
+			this.delegateSpoke = true;
+		}
+		else if (this.delegateFailure != null && !this.delegateSpoke) {
+			this.alert = TlsAlert.HANDSHAKE_FAILURE;
+			this.state = State.ALERTING;
+			return wrap(srcs, offset, length, dst);
+		}
+		return result;
+	}
+
+	private SSLException failed(SSLException ex) {
+		if (!this.delegateSpoke && this.delegateFailure == null) {
+			this.delegateFailure = ex;
+		}
+		return ex;
 	}
 
 	@Override

@@ -89,7 +89,14 @@ public final class CertificateStore implements Closeable {
 		this.ranking = new CandidateRanking(this.sources);
 		this.clock = clock;
 		// Weak keys compare by identity: each certificate version has its own context.
-		this.cache = Caffeine.newBuilder().weakKeys().maximumSize(maxContexts).buildAsync();
+		// Upkeep (recording reads, evicting) runs on the thread that touched the cache: by
+		// default Caffeine hands it to the common pool, which wakes a thread every few
+		// handshakes, costing more than the lookup itself.
+		this.cache = Caffeine.newBuilder()
+			.executor(Runnable::run)
+			.weakKeys()
+			.maximumSize(maxContexts)
+			.buildAsync();
 		for (CertificateSource source : this.sources) {
 			this.loaders.put(source, loader(source, loadThreads));
 		}

@@ -104,15 +104,12 @@ class SniSecureNioChannel extends SecureNioChannel {
 	 * after, as Tomcat's own handling of a failed wrap expects.
 	 */
 	private void sendAlert(SSLException failure) {
-		System.out.println("DBG sendAlert after " + failure + " engine " + this.sslEngine);
 		for (int attempt = 1; attempt <= 2; attempt++) {
 			try {
-				SSLEngineResult r = super.handshakeWrap(true);
-				System.out.println("DBG attempt " + attempt + " " + r + " left " + this.netOutBuffer.remaining());
+				super.handshakeWrap(true);
 				return;
 			}
 			catch (IOException | RuntimeException ex) {
-				System.out.println("DBG attempt " + attempt + " threw " + ex);
 				if (attempt == 2) {
 					failure.addSuppressed(ex);
 				}

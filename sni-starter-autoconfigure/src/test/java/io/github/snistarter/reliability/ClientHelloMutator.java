@@ -296,7 +296,12 @@ final class ClientHelloMutator {
 	private static List<byte[]> mutateRecords(List<byte[]> records, SplittableRandom random, List<String> applied) {
 		List<byte[]> result = new ArrayList<>(records);
 		int at = random.nextInt(result.size());
-		switch (random.nextInt(6)) {
+		int operator = random.nextInt(6);
+		if (operator <= 2 && result.get(at).length < 5) {
+			// Header mutations need a whole header; after a truncation there may be none.
+			operator = 3;
+		}
+		switch (operator) {
 			case 0 -> {
 				int type = new int[] { 0, 20, 21, 23, 24, 255, random.nextInt(256) }[random.nextInt(7)];
 				applied.add("record-type-" + type);

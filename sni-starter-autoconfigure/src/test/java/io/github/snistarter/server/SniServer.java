@@ -51,6 +51,9 @@ public final class SniServer implements AutoCloseable {
 
 	public static final class Builder {
 
+		private static final String DATA_SOURCE_AUTO_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure."
+				+ "DataSourceAutoConfiguration";
+
 		private final Path directory;
 
 		private final Map<String, Object> properties = new LinkedHashMap<>();
@@ -64,6 +67,14 @@ public final class SniServer implements AutoCloseable {
 			this.properties.put("server.port", "0");
 			this.properties.put("server.address", "127.0.0.1");
 			this.properties.put("spring.main.banner-mode", "off");
+			// HikariCP is on the test class path for the fleet tests; other applications have no database.
+			this.properties.put("spring.autoconfigure.exclude", DATA_SOURCE_AUTO_CONFIGURATION);
+		}
+
+		/** The application's database ({@code spring.datasource.url}), through Spring Boot's DataSource. */
+		public Builder dataSource(String jdbcUrl) {
+			this.properties.remove("spring.autoconfigure.exclude");
+			return property("spring.datasource.url", jdbcUrl);
 		}
 
 		/** A PEM bundle holding the certificate, written to files in the directory. */
