@@ -293,6 +293,10 @@ final class CertificateFiles {
 	}
 
 	private static List<X509Certificate> pemCertificates(Unit unit, Path file, String text) {
+		List<X509Certificate> simple = PemBlocks.certificates(text);
+		if (simple != null) {
+			return simple;
+		}
 		try {
 			return PemContent.of(text).getCertificates();
 		}
@@ -303,6 +307,10 @@ final class CertificateFiles {
 	}
 
 	private static PrivateKey pemKey(Unit unit, Path file, String text, @Nullable String password) {
+		PrivateKey simple = PemBlocks.pkcs8Key(text);
+		if (simple != null) {
+			return simple;
+		}
 		try {
 			PrivateKey key = PemContent.of(text).getPrivateKey(password);
 			if (key != null) {

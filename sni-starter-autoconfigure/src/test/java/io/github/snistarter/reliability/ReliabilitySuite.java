@@ -34,7 +34,7 @@ final class ReliabilitySuite {
 
 	/** Connections the fuzzer keeps open at once. */
 	static int fuzzConcurrency() {
-		return size("fuzz-concurrency", 16, 64);
+		return size("fuzz-concurrency", 16, 32);
 	}
 
 	/** Concurrent handshaking clients during a rotation. */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.github.snistarter.server.SniServer;
+import io.github.snistarter.store.RuntimeCertificates;
 import io.github.snistarter.testkit.IssuedCertificate;
 import io.github.snistarter.testkit.TestCa;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Rotation under load (SPEC T5, T6): while many clients handshake for one name, its
- * certificate is replaced again and again; no handshake fails, every served certificate
- * is the old or the new one, and the key always matches the certificate.
+ * certificate is replaced again and again, through reloadable bundle files and through
+ * the runtime API; no handshake fails, every served certificate is the old or the new
+ * one, and the key always matches the certificate.
  */
 class RotationUnderLoadTest {
 
@@ -41,9 +43,29 @@ class RotationUnderLoadTest {
 			// The files are rewritten in place, certificate first, key second: the watcher
 			// may see a certificate with the previous key, which must be refused, never served.
 			RotationLoad.Result result = new RotationLoad(ca).run(server.port(), NAME, versions,
-					ReliabilitySuite.rotationClients(),
+					ReliabilitySuite.rotationClients(), RotationLoad.Applied.WHEN_SERVED,
 					(index, version) -> version.writePem(this.directory, "api"));
 			report("bundle files", result, versions.size() - 1);
+			assertThat(result.failures()).as("failed handshakes and wrong certificates").isEmpty();
+			assertThat(result.handshakes()).as("handshakes during the rotations").isGreaterThan(versions.size());
+		}
+	}
+
+	@Test
+	void replacingARuntimeRegistrationUnderLoadNeverBreaksAHandshake() throws Exception {
+		TestCa ca = TestCa.shared();
+		List<IssuedCertificate> versions = versions(ca);
+		try (SniServer server = SniServer.builder(this.directory)
+			.bundle("fallback", ca.issue("default.test"))
+			.serverBundle("fallback")
+			.rejectUnknownNames()
+			.start()) {
+			RuntimeCertificates certificates = server.bean(RuntimeCertificates.class);
+			String id = certificates.register(versions.get(0).chainPem(), versions.get(0).privateKeyPem()).id();
+			RotationLoad.Result result = new RotationLoad(ca).run(server.port(), NAME, versions,
+					ReliabilitySuite.rotationClients(), RotationLoad.Applied.ON_RETURN,
+					(index, version) -> certificates.replace(id, version.chainPem(), version.privateKeyPem()));
+			report("runtime API", result, versions.size() - 1);
 			assertThat(result.failures()).as("failed handshakes and wrong certificates").isEmpty();
 			assertThat(result.handshakes()).as("handshakes during the rotations").isGreaterThan(versions.size());
 		}

@@ -24,6 +24,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.github.snistarter.server.SniServer;
+import io.github.snistarter.store.CertificateStore;
+import io.github.snistarter.store.StoreStatistics;
 import io.github.snistarter.testkit.HandshakeResult;
 import io.github.snistarter.testkit.IssuedCertificate;
 import io.github.snistarter.testkit.RawClientHello;
@@ -39,9 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A flood of handshakes with random unknown names under the {@code reject} policy
- * (SPEC T7): each gets alert 112 before the server does any key operation, the heap
- * stays flat, and handshakes for a known name keep succeeding at close to their
- * unloaded latency. The flood client sends a prepared ClientHello with a fresh random
+ * (SPEC T7): each gets alert 112 before the server does any key operation (the store
+ * loads, indexes and caches nothing for them), the heap stays flat, and handshakes for a
+ * known name keep succeeding at close to their unloaded latency. The flood client sends a prepared ClientHello with a fresh random
  * name per connection and reads the 7-byte alert, so the machine's time goes to the
  * server, not to client-side cryptography.
  */
@@ -88,6 +90,7 @@ class UnknownNameFloodTest {
 		warmup.runFor(Duration.ofSeconds(2));
 		List<Long> unloaded = probe.latencies(ReliabilitySuite.LONG ? 500 : 200, 5);
 		long heapStart = ServerHealth.usedHeapAfterGc();
+		StoreStatistics storeBefore = server.bean(CertificateStore.class).statistics();
 
 		Duration duration = Duration.ofSeconds(ReliabilitySuite.floodSeconds());
 		Flood flood = new Flood(server.port(), threads, 2L);
@@ -112,6 +115,7 @@ class UnknownNameFloodTest {
 		flooding.get();
 		background.shutdown();
 		long heapEnd = ServerHealth.usedHeapAfterGc();
+		StoreStatistics storeAfter = server.bean(CertificateStore.class).statistics();
 		long lingering = ServerHealth.awaitNoConnections(server, Duration.ofSeconds(10));
 
 		double rate = flood.answered() / (double) duration.toSeconds();
@@ -132,11 +136,20 @@ class UnknownNameFloodTest {
 		ReliabilitySuite.report("flood", "used heap after GC: start " + ServerHealth.mebibytes(heapStart)
 				+ ", middle " + ServerHealth.mebibytes(heapMiddle) + ", end " + ServerHealth.mebibytes(heapEnd)
 				+ "; connections open afterwards: " + lingering);
+		ReliabilitySuite.report("flood", "store during the flood: context loads " + storeBefore.loads() + " -> "
+				+ storeAfter.loads() + ", indexed names " + storeBefore.indexedNames() + " -> "
+				+ storeAfter.indexedNames() + ", cached contexts " + storeBefore.cachedContexts() + " -> "
+				+ storeAfter.cachedContexts());
 		flood.wrongAnswers().stream().limit(10).forEach((answer) -> ReliabilitySuite.report("flood", "  " + answer));
 		probe.failures().stream().limit(10).forEach((failure) -> ReliabilitySuite.report("flood", "  " + failure));
 
 		assertThat(flood.wrongAnswers()).as("flood answers other than alert 112").isEmpty();
 		assertThat(flood.rejected()).as("flood handshakes").isGreaterThan(100);
+		// Unknown names cost no key operation: nothing is loaded, indexed or cached for them.
+		assertThat(storeAfter.loads()).as("context loads").isEqualTo(storeBefore.loads());
+		assertThat(storeAfter.indexedNames()).isEqualTo(storeBefore.indexedNames());
+		assertThat(storeAfter.cachedContexts()).isEqualTo(storeBefore.cachedContexts());
+		assertThat(flood.clientErrors()).as("flood connections that ended without an answer").isZero();
 		assertThat(probe.failures()).as("known-name handshakes during the flood").isEmpty();
 		assertThat(loaded).as("known-name handshakes during the flood").hasSizeGreaterThan(10);
 		assertThat(heapEnd - heapStart).as("heap growth over the flood")
