@@ -5,6 +5,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.github.snistarter.actuate.jdbc.SniAdminEndpoint;
+import io.github.snistarter.actuate.jdbc.SniDatabaseHealthIndicator;
 import io.github.snistarter.store.jdbc.JdbcCertificateSource;
 import io.github.snistarter.store.jdbc.JdbcCertificates;
 import io.github.snistarter.store.jdbc.JdbcSchema;
@@ -14,6 +15,8 @@ import org.postgresql.PGConnection;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -101,6 +104,19 @@ public final class SniJdbcAutoConfiguration {
 					+ "certificate store: add spring-boot-starter-jdbc and set spring.datasource.url");
 		}
 		return database;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+	@ConditionalOnEnabledHealthIndicator("sniDatabase")
+	static class DatabaseHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "sniDatabaseHealthIndicator")
+		SniDatabaseHealthIndicator sniDatabaseHealthIndicator(JdbcCertificateSource source) {
+			return new SniDatabaseHealthIndicator(source);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.github.snistarter.actuate.jdbc.SniDatabaseHealthIndicator;
 import io.github.snistarter.store.CertificateStore;
 import io.github.snistarter.store.jdbc.JdbcCertificateSource;
 import io.github.snistarter.store.jdbc.JdbcCertificates;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -180,10 +184,15 @@ class FleetTest {
 		assertThat(failed.alert()).isEqualTo(TlsAlert.INTERNAL_ERROR);
 		assertThat(failed.elapsed()).isLessThan(storeTimeout());
 		assertThat(handshake(b, "unknown.fleet.test").alert()).isEqualTo(TlsAlert.UNRECOGNIZED_NAME);
+		Health duringOutage = b.bean(SniDatabaseHealthIndicator.class).health();
+		assertThat(duringOutage.getStatus()).as("cached names still serve").isEqualTo(Status.UP);
+		assertThat(duringOutage.getDetails()).containsEntry("database", "DOWN").containsKey("downSince");
 
 		postgres.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> status(b) == JdbcSourceState.Status.UP);
 		awaitServed(b, "cold.fleet.test", cold.serial());
+		assertThat(b.bean(SniDatabaseHealthIndicator.class).health().getDetails()).containsEntry("database", "UP")
+			.doesNotContainKey("downSince");
 	}
 
 	@Test
