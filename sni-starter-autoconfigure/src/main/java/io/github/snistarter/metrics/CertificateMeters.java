@@ -95,6 +95,14 @@ public final class CertificateMeters implements MeterBinder, AutoCloseable {
 		Gauge.builder("sni.cache.size", this.store, (store) -> store.statistics().cachedContexts())
 			.description("SSL contexts cached for the certificates in use")
 			.register(registry);
+		FunctionCounter.builder("sni.cache.gets", this.store, (store) -> store.statistics().cacheHits())
+			.description("Handshakes that looked up a certificate's SSL context in the cache")
+			.tag("result", "hit")
+			.register(registry);
+		FunctionCounter.builder("sni.cache.gets", this.store, (store) -> store.statistics().cacheMisses())
+			.description("Handshakes that looked up a certificate's SSL context in the cache")
+			.tag("result", "miss")
+			.register(registry);
 		FunctionCounter.builder("sni.cache.loads", this.store, (store) -> store.statistics().loads())
 			.description("SSL context loads: the only calls that reach a certificate source's backing store")
 			.register(registry);

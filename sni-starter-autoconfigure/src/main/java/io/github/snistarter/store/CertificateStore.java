@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.github.snistarter.ClientHello;
 import org.jspecify.annotations.Nullable;
 
@@ -96,6 +97,7 @@ public final class CertificateStore implements Closeable {
 			.executor(Runnable::run)
 			.weakKeys()
 			.maximumSize(maxContexts)
+			.recordStats()
 			.buildAsync();
 		for (CertificateSource source : this.sources) {
 			this.loaders.put(source, loader(source, loadThreads));
@@ -153,8 +155,9 @@ public final class CertificateStore implements Closeable {
 	 * @return the statistics
 	 */
 	public StoreStatistics statistics() {
+		CacheStats cacheStats = this.cache.synchronous().stats();
 		return new StoreStatistics(this.index.size(), this.cache.synchronous().estimatedSize(), this.loads.sum(),
-				this.loadFailures.sum(), this.loadTimeouts.sum());
+				this.loadFailures.sum(), this.loadTimeouts.sum(), cacheStats.hitCount(), cacheStats.missCount());
 	}
 
 	/**

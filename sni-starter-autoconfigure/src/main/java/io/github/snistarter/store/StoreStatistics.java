@@ -10,7 +10,10 @@ package io.github.snistarter.store;
  * store (a file, a database); one per certificate version brought into use
  * @param loadFailures loads that failed
  * @param loadTimeouts handshakes that gave up waiting for a load
+ * @param cacheHits handshakes whose certificate's context was cached
+ * @param cacheMisses handshakes whose certificate's context had to be loaded (or was
+ * being loaded)
  */
 public record StoreStatistics(int indexedNames, long cachedContexts, long loads, long loadFailures,
-		long loadTimeouts) {
+		long loadTimeouts, long cacheHits, long cacheMisses) {
 }

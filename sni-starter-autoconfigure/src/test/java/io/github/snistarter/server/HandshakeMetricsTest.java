@@ -158,8 +158,16 @@ class HandshakeMetricsTest {
 		double days = Duration.between(java.time.Instant.now(), api.certificate().getNotAfter().toInstant()).toDays();
 		assertThat(expiry.value(java.util.concurrent.TimeUnit.DAYS)).isCloseTo(days, within(1.0));
 		assertThat(registry.get("sni.certificates").tag("status", "serving").gauge().value()).isEqualTo(2.0);
-		TlsClient.trustAll().handshake(this.server.port(), "api.test", TlsVersion.TLS13);
+		double hits = registry.get("sni.cache.gets").tag("result", "hit").functionCounter().count();
+		double misses = registry.get("sni.cache.gets").tag("result", "miss").functionCounter().count();
+		for (int i = 0; i < 3; i++) {
+			TlsClient.trustAll().handshake(this.server.port(), "www.test", TlsVersion.TLS13);
+		}
 		assertThat(registry.get("sni.cache.size").gauge().value()).isGreaterThanOrEqualTo(1.0);
+		assertThat(registry.get("sni.cache.gets").tag("result", "miss").functionCounter().count() - misses)
+			.as("first handshake loads the context").isEqualTo(1.0);
+		assertThat(registry.get("sni.cache.gets").tag("result", "hit").functionCounter().count() - hits)
+			.as("the next two find it cached").isEqualTo(2.0);
 		assertThat(registry.find("sni.cache.loads").functionCounter()).isNotNull();
 	}
 
