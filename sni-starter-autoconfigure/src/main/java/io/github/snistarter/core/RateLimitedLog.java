@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
  * Logs at most one line per interval and counts the lines it held back, so a flood of
  * failing handshakes cannot flood the log with stack traces.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
 	private final Logger logger;
 
@@ -22,7 +23,12 @@ final class RateLimitedLog {
 
 	private final AtomicLong suppressed = new AtomicLong();
 
-	RateLimitedLog(Logger logger, Duration interval) {
+	/**
+	 * Create a log that writes at most one line per interval.
+	 * @param logger where lines go
+	 * @param interval the minimum time between two lines
+	 */
+	public RateLimitedLog(Logger logger, Duration interval) {
 		this(logger, interval, System::nanoTime);
 	}
 
@@ -33,7 +39,13 @@ final class RateLimitedLog {
 		this.lastLogged = new AtomicLong(nanoClock.getAsLong() - this.intervalNanos);
 	}
 
-	void warn(String message, Throwable cause) {
+	/**
+	 * Log at WARN unless a line was logged less than an interval ago, in which case the
+	 * line is only counted; the next line logged says how many were held back.
+	 * @param message the message
+	 * @param cause the exception to log with it, if any
+	 */
+	public void warn(String message, @Nullable Throwable cause) {
 		if (!this.logger.isWarnEnabled()) {
 			return;
 		}

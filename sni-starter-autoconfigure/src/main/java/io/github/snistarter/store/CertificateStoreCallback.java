@@ -3,13 +3,13 @@ package io.github.snistarter.store;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.snistarter.ClientHello;
 import io.github.snistarter.ServerNameCallback;
 import io.github.snistarter.SniDecision;
 import io.github.snistarter.TlsAlert;
 import io.github.snistarter.core.HostConsistency;
+import io.github.snistarter.core.RateLimitedLog;
 import io.github.snistarter.core.ServerNames;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,8 +32,6 @@ public final class CertificateStoreCallback implements ServerNameCallback, HostC
 
 	private static final Logger logger = LoggerFactory.getLogger(CertificateStoreCallback.class);
 
-	private static final long LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
-
 	private final CertificateStore store;
 
 	private final BundleCertificateStore defaults;
@@ -42,7 +40,8 @@ public final class CertificateStoreCallback implements ServerNameCallback, HostC
 
 	private final Duration storeTimeout;
 
-	private final AtomicLong lastLoadWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+	/** A slow or failing source must not flood the log. */
+	private final RateLimitedLog loadWarnings = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
 	/**
 	 * Create the callback.
@@ -72,12 +71,12 @@ public final class CertificateStoreCallback implements ServerNameCallback, HostC
 			return SniDecision.use(this.store.context(certificate, this.storeTimeout));
 		}
 		catch (TimeoutException ex) {
-			warnAboutLoad("Certificate " + certificate + " for '" + serverName + "' did not load within "
+			this.loadWarnings.warn("Certificate " + certificate + " for '" + serverName + "' did not load within "
 					+ this.storeTimeout + "; sent internal_error, the load continues for later handshakes", null);
 		}
 		catch (ExecutionException | RuntimeException ex) {
 			Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
-			warnAboutLoad("Certificate " + certificate + " for '" + serverName + "' could not be loaded; sent "
+			this.loadWarnings.warn("Certificate " + certificate + " for '" + serverName + "' could not be loaded; sent "
 					+ "internal_error", cause);
 		}
 		catch (InterruptedException ex) {
@@ -123,20 +122,6 @@ public final class CertificateStoreCallback implements ServerNameCallback, HostC
 		}
 		return connection.rule() != MatchRule.REJECTED && request.rule() != MatchRule.REJECTED
 				&& connection.certificate() == request.certificate();
-	}
-
-	/** At most one line per interval: a slow or failing source must not flood the log. */
-	private void warnAboutLoad(String message, @Nullable Throwable cause) {
-		long now = System.nanoTime();
-		long last = this.lastLoadWarning.get();
-		if (now - last >= LOG_INTERVAL_NANOS && this.lastLoadWarning.compareAndSet(last, now)) {
-			if (cause != null) {
-				logger.warn(message, cause);
-			}
-			else {
-				logger.warn(message);
-			}
-		}
 	}
 
 	private static @Nullable String normalizedOrNull(@Nullable String name) {
