@@ -31,6 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * application on embedded Tomcat serving HTTPS on a random loopback port, configured the
  * way a user would configure it. Prints {@code BENCH READY port=... startMillis=...} when
  * it accepts connections, then answers {@code heap} (used heap after full collections),
+ * {@code cpu} (CPU time used so far),
  * {@code select N} (run the callback for the first N names) and {@code quit} on
  * standard input; end of input quits too.
  */
@@ -63,13 +64,17 @@ public final class BenchServer {
 		}
 		long startMillis = ManagementFactory.getRuntimeMXBean().getUptime();
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		System.out.println("BENCH READY port=" + port + " startMillis=" + startMillis);
+		long cpuMillis = processCpuNanos() / 1_000_000;
+		System.out.println("BENCH READY port=" + port + " startMillis=" + startMillis + " cpuMillis=" + cpuMillis);
 		System.out.flush();
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
 		String command;
 		while ((command = commands.readLine()) != null) {
 			if (command.equals("heap")) {
 				System.out.println("BENCH HEAP used=" + usedHeapAfterGc());
+			}
+			else if (command.equals("cpu")) {
+				System.out.println("BENCH CPU nanos=" + processCpuNanos());
 			}
 			else if (command.startsWith("select ")) {
 				System.out.println("BENCH SELECTED failed=" + selectEach(context, Integer.parseInt(command.substring(7))));
@@ -104,6 +109,12 @@ public final class BenchServer {
 			}
 		}
 		return failed;
+	}
+
+	/** CPU time of this JVM, all threads (the server's whole cost, garbage collection included). */
+	static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	static long usedHeapAfterGc() throws InterruptedException {

@@ -84,6 +84,7 @@ final class HandshakeLoad {
 	Result run(long warmupMillis, long measureMillis) throws InterruptedException {
 		Histogram histogram = new Histogram(60_000_000_000L, 3);
 		AtomicLong completed = new AtomicLong();
+		AtomicLong all = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		AtomicLong resumable = new AtomicLong();
 		AtomicInteger next = new AtomicInteger();
@@ -105,6 +106,7 @@ final class HandshakeLoad {
 						long begin = System.nanoTime();
 						try {
 							Outcome outcome = handshake(name);
+							all.incrementAndGet();
 							now = System.nanoTime();
 							if (begin >= measureStart && now <= end) {
 								local.recordValue(now - begin);
@@ -144,7 +146,7 @@ final class HandshakeLoad {
 		done.await();
 		double seconds = measureMillis / 1000.0;
 		Throwable failure = firstFailure.isEmpty() ? null : firstFailure.get(0);
-		return new Result(completed.get(), failed.get(), resumable.get(), wrongCertificate.get(),
+		return new Result(completed.get(), all.get(), failed.get(), resumable.get(), wrongCertificate.get(),
 				completed.get() / seconds, histogram.getValueAtPercentile(50) / 1000.0,
 				histogram.getValueAtPercentile(99) / 1000.0, (failure != null) ? failure.toString() : null);
 	}
@@ -236,6 +238,7 @@ final class HandshakeLoad {
 	 * What a load run measured.
 	 *
 	 * @param handshakes full handshakes completed in the measured period
+	 * @param allHandshakes full handshakes completed, warm-up included
 	 * @param failures handshakes that failed in the measured period
 	 * @param resumable handshakes that could have offered a session to resume (must be 0)
 	 * @param wrongCertificate handshakes served a certificate for another name
@@ -244,7 +247,7 @@ final class HandshakeLoad {
 	 * @param p99Micros 99th percentile latency
 	 * @param firstFailure the first failure, for diagnosis
 	 */
-	record Result(long handshakes, long failures, long resumable, long wrongCertificate, double perSecond,
+	record Result(long handshakes, long allHandshakes, long failures, long resumable, long wrongCertificate, double perSecond,
 			double p50Micros, double p99Micros, String firstFailure) {
 
 		@Override

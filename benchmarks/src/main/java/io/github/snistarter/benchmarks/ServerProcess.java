@@ -36,6 +36,8 @@ final class ServerProcess implements AutoCloseable {
 
 	private long readyMillis;
 
+	private long cpuMillis;
+
 	private ServerProcess(Process process, String description, Path log) throws IOException {
 		this.process = process;
 		this.description = description;
@@ -111,6 +113,9 @@ final class ServerProcess implements AutoCloseable {
 			if (part.startsWith("port=")) {
 				server.port = Integer.parseInt(part.substring(5));
 			}
+			else if (part.startsWith("cpuMillis=")) {
+				server.cpuMillis = Long.parseLong(part.substring(10));
+			}
 			else if (part.startsWith("startMillis=")) {
 				server.startMillis = Long.parseLong(part.substring(12));
 			}
@@ -131,6 +136,11 @@ final class ServerProcess implements AutoCloseable {
 		return this.readyMillis;
 	}
 
+	/** CPU time the server's JVM used (all its threads) until it was ready. */
+	long cpuMillis() {
+		return this.cpuMillis;
+	}
+
 	/** The JVM's uptime when the application was ready, as seen inside. */
 	long startMillis() {
 		return this.startMillis;
@@ -146,6 +156,16 @@ final class ServerProcess implements AutoCloseable {
 		String reply = this.replies.poll(120, TimeUnit.SECONDS);
 		if (reply == null || !reply.startsWith("HEAP used=")) {
 			throw new IllegalStateException("No heap figure from " + this.description + ": " + reply);
+		}
+		return Long.parseLong(reply.substring(10));
+	}
+
+	/** CPU time the server's JVM has used so far, all threads. */
+	long cpuNanos() throws InterruptedException {
+		this.commands.println("cpu");
+		String reply = this.replies.poll(60, TimeUnit.SECONDS);
+		if (reply == null || !reply.startsWith("CPU nanos=")) {
+			throw new IllegalStateException("No CPU figure from " + this.description + ": " + reply);
 		}
 		return Long.parseLong(reply.substring(10));
 	}

@@ -252,8 +252,8 @@ final class CertificateFiles {
 		for (Path file : unit.files()) {
 			// Latin-1 decodes any byte, so a binary file fails as "no PEM", not as a charset error.
 			String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-			boolean hasCertificate = CERTIFICATE_BLOCK.matcher(text).find();
-			boolean hasKey = KEY_BLOCK.matcher(text).find();
+			boolean hasCertificate = hasBlock(CERTIFICATE_BLOCK, text);
+			boolean hasKey = hasBlock(KEY_BLOCK, text);
 			if (!hasCertificate && !hasKey) {
 				throw new InvalidCertificateException(unit.origin(),
 						file.getFileName() + " holds no PEM certificate or private key");
@@ -290,6 +290,24 @@ final class CertificateFiles {
 					+ stem + ".key beside it, or the key in the same file)");
 		}
 		return List.of(new Material(certificateFile.toString(), chain, key));
+	}
+
+	/**
+	 * Whether the text holds a block the pattern describes. Both patterns begin with
+	 * dashes and {@code BEGIN}, so they are tried only where {@code BEGIN} occurs, from
+	 * the start of the dashes before it, instead of at every character of the file.
+	 */
+	private static boolean hasBlock(Pattern block, String text) {
+		for (int at = text.indexOf("BEGIN"); at >= 0; at = text.indexOf("BEGIN", at + 5)) {
+			int dashes = at;
+			while (dashes > 0 && text.charAt(dashes - 1) == '-') {
+				dashes--;
+			}
+			if (dashes < at && block.matcher(text).region(dashes, text.length()).lookingAt()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static List<X509Certificate> pemCertificates(Unit unit, Path file, String text) {

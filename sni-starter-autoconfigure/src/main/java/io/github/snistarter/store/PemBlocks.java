@@ -117,18 +117,16 @@ final class PemBlocks {
 
 	/** The block's body, when it holds only base64 and line breaks. */
 	private static byte @Nullable [] decode(String text, int from, int to) {
-		StringBuilder base64 = new StringBuilder(to - from);
 		for (int i = from; i < to; i++) {
 			char c = text.charAt(i);
-			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
-					|| c == '=') {
-				base64.append(c);
-			}
-			else if (c != '\n' && c != '\r') {
+			boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+					|| c == '/' || c == '=';
+			if (!base64 && c != '\n' && c != '\r') {
 				return null;
 			}
 		}
-		return Base64.getDecoder().decode(base64.toString());
+		// The MIME decoder skips the line breaks.
+		return Base64.getMimeDecoder().decode(text.substring(from, to));
 	}
 
 	/** PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm SEQUENCE { OID, ... }, ... } */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 
 import javax.net.ssl.SSLEngineResult;
@@ -11,6 +13,7 @@ import javax.net.ssl.SSLException;
 
 import org.apache.tomcat.util.buf.ByteBufferUtils;
 import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.NioEndpoint.NioSocketWrapper;
 import org.apache.tomcat.util.net.SecureNioChannel;
 import org.apache.tomcat.util.net.SocketBufferHandler;
 
@@ -38,20 +41,31 @@ class SniSecureNioChannel extends SecureNioChannel {
 
 	private static final int MAX_FRAGMENT = 1 << 14;
 
+	private boolean firstHandshakeDone;
+
 	SniSecureNioChannel(SocketBufferHandler bufHandler, NioEndpoint endpoint) {
 		super(bufHandler, endpoint);
 	}
 
 	@Override
+	public void reset(SocketChannel channel, NioSocketWrapper socketWrapper) throws IOException {
+		super.reset(channel, socketWrapper);
+		this.firstHandshakeDone = false;
+	}
+
+	@Override
 	public int handshake(boolean read, boolean write) throws IOException {
-		if (!isHandshakeComplete()) {
-			// Tomcat's own rule: during the handshake the read clock still says "accepted at".
+		if (!this.firstHandshakeDone) {
+			// Tomcat's own rule: until the first handshake completes, the read clock still
+			// says "accepted at". (A later renegotiation follows a request read; not checked.)
 			long timeout = this.socketWrapper.getReadTimeout();
 			if (timeout > 0 && System.currentTimeMillis() - this.socketWrapper.getLastRead() > timeout) {
 				throw new SocketTimeoutException("TLS handshake not complete within " + timeout + " ms");
 			}
 		}
-		return super.handshake(read, write);
+		int result = super.handshake(read, write);
+		this.firstHandshakeDone |= isHandshakeComplete();
+		return result;
 	}
 
 	@Override
@@ -61,8 +75,12 @@ class SniSecureNioChannel extends SecureNioChannel {
 			if (this.sc.read(this.netInBuffer) == -1) {
 				return -1;
 			}
-			if (preReadCannotHelp(this.netInBuffer)) {
+			PreRead preRead = preRead(this.netInBuffer);
+			if (preRead == PreRead.SKIP) {
 				return startWithoutPreRead();
+			}
+			if (preRead == PreRead.MORE) {
+				return SelectionKey.OP_READ;
 			}
 		}
 		try {
@@ -118,32 +136,52 @@ class SniSecureNioChannel extends SecureNioChannel {
 	}
 
 	/**
-	 * Whether the bytes so far (the buffer is in write mode) start a handshake record
-	 * that cannot be one (wrong version, too short or too long), or a ClientHello that
-	 * does not fit in its first record.
+	 * Whether Tomcat's pre-read can help with the bytes so far (the buffer is in write
+	 * mode): not for a handshake record that cannot be one (wrong version, too short or
+	 * too long) nor for a ClientHello that does not fit in its first record. Until the
+	 * record and handshake headers are in, wait for them.
 	 */
-	private static boolean preReadCannotHelp(ByteBuffer in) {
+	private static PreRead preRead(ByteBuffer in) {
 		int available = in.position();
-		if (available < 5 || in.get(0) != 22) {
-			return false;
+		if (available == 0 || in.get(0) != 22) {
+			return PreRead.TOMCAT;
+		}
+		if (available < 5) {
+			return PreRead.MORE;
 		}
 		if (in.get(1) != 3) {
 			// Tomcat would take any major version from 3 up for TLS and wait for the record.
-			return true;
+			return PreRead.SKIP;
 		}
 		int recordLength = ((in.get(3) & 0xff) << 8) | (in.get(4) & 0xff);
 		if (recordLength < 4 || recordLength > MAX_FRAGMENT) {
-			return true;
+			return PreRead.SKIP;
 		}
-		if (available < 9 || in.get(5) != 1) {
-			return false;
+		if (available < 9) {
+			return PreRead.MORE;
+		}
+		if (in.get(5) != 1) {
+			return PreRead.TOMCAT;
 		}
 		int helloLength = ((in.get(6) & 0xff) << 16) | ((in.get(7) & 0xff) << 8) | (in.get(8) & 0xff);
-		return 4 + helloLength > recordLength;
+		return (4 + helloLength > recordLength) ? PreRead.SKIP : PreRead.TOMCAT;
 	}
 
 	private static boolean isClientHelloParseFailure(IOException ex) {
 		return ex.getCause() instanceof BufferUnderflowException || ex.getCause() instanceof IllegalArgumentException;
+	}
+
+	private enum PreRead {
+
+		/** Let Tomcat pre-read the ClientHello. */
+		TOMCAT,
+
+		/** Start without Tomcat's pre-read; the selection reads the ClientHello. */
+		SKIP,
+
+		/** Wait for more bytes. */
+		MORE
+
 	}
 
 	/** What Tomcat does after its pre-read, for a ClientHello it could not pre-read. */

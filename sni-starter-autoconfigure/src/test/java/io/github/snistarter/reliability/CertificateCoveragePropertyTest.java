@@ -1,6 +1,7 @@
 package io.github.snistarter.reliability;
 
 import java.math.BigInteger;
+import java.net.IDN;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -165,6 +166,12 @@ class CertificateCoveragePropertyTest {
 		HandshakeResult result = client.handshake(server.port(), name, version);
 		String expectedPattern = (name != null) ? bestPattern(name) : null;
 		String where = (reject ? "reject" : "default") + " policy, " + version + ", name " + name + ": ";
+		if (name != null && hasInvalidALabel(name)) {
+			// SPEC C8: a name that is not valid IDNA ends with internal_error, whatever the policy.
+			tally.computeIfAbsent("invalid A-label, internal_error", (k) -> new LongAdder()).increment();
+			return (result.alert() != null && result.alert().equals(TlsAlert.INTERNAL_ERROR)) ? null
+					: where + "expected alert 80 for an invalid A-label, got " + result;
+		}
 		if (expectedPattern == null && reject && name != null) {
 			tally.computeIfAbsent("unknown, rejected", (k) -> new LongAdder()).increment();
 			return (result.alert() != null && result.alert().equals(TlsAlert.UNRECOGNIZED_NAME)) ? null
@@ -206,6 +213,23 @@ class CertificateCoveragePropertyTest {
 			return "*" + lower.substring(dot);
 		}
 		return null;
+	}
+
+	/**
+	 * Whether a label is an {@code xn--} label that is not a valid A-label: it must decode
+	 * to something else and encode back to itself (RFC 5891 §5.4).
+	 */
+	static boolean hasInvalidALabel(String name) {
+		for (String label : name.toLowerCase(Locale.ROOT).split("\\.")) {
+			if (label.startsWith("xn--")) {
+				String unicode = IDN.toUnicode(label, IDN.ALLOW_UNASSIGNED);
+				if (unicode.equalsIgnoreCase(label)
+						|| !IDN.toASCII(unicode, IDN.ALLOW_UNASSIGNED).equalsIgnoreCase(label)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** RFC 6125 §6.4: case-insensitive; a wildcard is the whole left-most label and stands for exactly one. */

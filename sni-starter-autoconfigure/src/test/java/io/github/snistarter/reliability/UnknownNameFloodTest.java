@@ -88,7 +88,7 @@ class UnknownNameFloodTest {
 		probe.latencies(100, 0);
 		Flood warmup = new Flood(server.port(), threads, 1L);
 		warmup.runFor(Duration.ofSeconds(2));
-		List<Long> unloaded = probe.latencies(ReliabilitySuite.LONG ? 500 : 200, 5);
+		List<Long> unloaded = probe.latencies(ReliabilitySuite.LONG ? 500 : 100, 5);
 		long heapStart = ServerHealth.usedHeapAfterGc();
 		StoreStatistics storeBefore = server.bean(CertificateStore.class).statistics();
 
