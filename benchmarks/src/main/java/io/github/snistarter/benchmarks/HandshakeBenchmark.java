@@ -106,8 +106,8 @@ public class HandshakeBenchmark {
 		parameters.setServerNames(List.of(new SNIHostName(BenchCertificates.name(0))));
 		parameters.setProtocols(new String[] { "TLSv1.3" });
 		clientEngine.setSSLParameters(parameters);
-		ByteBuffer toServer = ByteBuffer.allocate(clientEngine.getSession().getPacketBufferSize());
-		ByteBuffer toClient = ByteBuffer.allocate(clientEngine.getSession().getPacketBufferSize());
+		ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+		ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
 		ByteBuffer application = ByteBuffer.allocate(clientEngine.getSession().getApplicationBufferSize());
 		clientEngine.beginHandshake();
 		server.beginHandshake();
@@ -127,7 +127,11 @@ public class HandshakeBenchmark {
 		while (true) {
 			HandshakeStatus status = engine.getHandshakeStatus();
 			switch (status) {
-				case NEED_WRAP -> engine.wrap(this.empty, out);
+				case NEED_WRAP -> {
+					if (engine.wrap(this.empty, out).bytesProduced() == 0 && engine.getHandshakeStatus() == status) {
+						return false;
+					}
+				}
 				case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
 					in.flip();
 					int before = in.remaining();

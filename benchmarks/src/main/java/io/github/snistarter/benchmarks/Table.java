@@ -113,7 +113,7 @@ final class Table {
 			jmh();
 		}
 		line("Load average at the end: " + loadAverage() + ".");
-		StringBuilder targetTable = new StringBuilder("## Targets\n\n| target | measured | |\n|---|---|---|\n");
+		StringBuilder targetTable = new StringBuilder("### Targets\n\n| target | measured | |\n|---|---|---|\n");
 		this.targets.forEach((target, measured) -> targetTable.append("| ").append(target).append(" | ")
 			.append(measured)
 			.append(" |\n"));
@@ -129,7 +129,7 @@ final class Table {
 	}
 
 	private void machine() throws IOException {
-		line("## Machine");
+		line("### Machine");
 		line("");
 		line("| | |");
 		line("|---|---|");
@@ -152,7 +152,7 @@ final class Table {
 	}
 
 	private void throughput(BenchCertificates ec, BenchCertificates rsa) throws Exception {
-		line("## Handshake throughput");
+		line("### Handshake throughput");
 		line("");
 		line(String.format(Locale.ROOT, "Full TLS 1.3 handshakes (no resumption) from %d client threads over loopback;"
 				+ " %d rounds of %d s per variant, interleaved, after %d s of warm-up; handshakes/s is the median of"
@@ -297,7 +297,7 @@ final class Table {
 				server.close();
 			}
 		}
-		line("### " + title);
+		line("#### " + title);
 		line("");
 		line("| variant | handshakes/s [min–max] | p50 µs | p99 µs | × " + reference + " [min–max] | × " + second
 				+ " | server CPU µs/handshake | × " + reference + " by server CPU [min–max] | failed | resumable |");
@@ -373,7 +373,7 @@ final class Table {
 				}
 			}
 		}
-		line("## Scale: start time and heap");
+		line("### Scale: start time and heap");
 		line("");
 		line("ECDSA P-256 leaves with one shared issuer, one name each. Start: from launching the JVM to the"
 				+ " server accepting connections (runtime API: including registering every certificate); start CPU:"
@@ -525,7 +525,7 @@ final class Table {
 				.put(run.getParams().getParam("names"),
 						new double[] { statistics.getPercentile(50), statistics.getPercentile(99) });
 		}
-		line("## Selection alone (JMH)");
+		line("### Selection alone (JMH)");
 		line("");
 		line("`SelectionBenchmark`, sample-time mode, 1 fork, 3 × 1 s warm-up, 5 × 1 s measurement, context cache"
 				+ " warm. Median [p99] per operation in ns. `select`: the default callback's store lookup for a parsed"
