@@ -84,11 +84,13 @@ final class ClientHelloReader {
 			// client sends the ClientHello in one-byte records.
 			byte[] bytes = this.message.toByteArray();
 			if ((bytes[0] & 0xff) != CLIENT_HELLO) {
-				throw new TlsFormatException(TlsAlert.UNEXPECTED_MESSAGE, "First handshake message is not a ClientHello");
+				throw new TlsFormatException(TlsAlert.UNEXPECTED_MESSAGE,
+						"First handshake message is not a ClientHello");
 			}
 			int length = ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
 			if (length > this.maxMessageSize) {
-				throw new TlsFormatException(TlsAlert.DECODE_ERROR, "ClientHello of " + length + " bytes exceeds the limit");
+				throw new TlsFormatException(TlsAlert.DECODE_ERROR,
+						"ClientHello of " + length + " bytes exceeds the limit");
 			}
 			this.messageLength = length;
 		}

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -116,19 +118,39 @@ final class CertificateFiles {
 	 *
 	 * @param units the certificate units
 	 * @param directories the directory and its subdirectories, to watch
+	 * @param unreadable files and subdirectories that exist but could not be read, each
+	 * with the reason; what was read from them before is not gone
 	 */
-	record Listing(List<Unit> units, Set<Path> directories) {
+	record Listing(List<Unit> units, Set<Path> directories, Map<Path, String> unreadable) {
+
+		/**
+		 * Whether a unit lies in or is a path that could not be read.
+		 * @param unit the unit
+		 * @return whether this listing cannot say if the unit is still there
+		 */
+		boolean mayHold(Unit unit) {
+			return unit.files()
+				.stream()
+				.anyMatch((file) -> this.unreadable.keySet().stream().anyMatch(file::startsWith));
+		}
+
 	}
 
 	/**
 	 * Find the certificate units under a directory.
 	 * @param root the directory
-	 * @return the units and the directories visited
-	 * @throws IOException when the directory cannot be read
+	 * @return the units, the directories visited and what could not be read below the
+	 * directory
+	 * @throws IOException when the directory itself is gone, is not a directory or cannot
+	 * be read
 	 */
 	static Listing find(Path root) throws IOException {
+		if (!Files.readAttributes(root, BasicFileAttributes.class).isDirectory()) {
+			throw new NotDirectoryException(root.toString());
+		}
 		Set<Path> directories = new LinkedHashSet<>();
 		List<Path> files = new ArrayList<>();
+		Map<Path, String> unreadable = new TreeMap<>();
 		Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
 				new SimpleFileVisitor<>() {
 
@@ -152,13 +174,31 @@ final class CertificateFiles {
 					}
 
 					@Override
-					public FileVisitResult visitFileFailed(Path file, IOException ex) {
-						// Vanished or unreadable while walking: the next scan sees it again.
+					public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+						if (file.equals(root)) {
+							throw ex;
+						}
+						// Deleted while walking is simply gone; anything else is still there
+						// but unreadable (permissions, a link loop), and the next scan retries.
+						if (!(ex instanceof NoSuchFileException)) {
+							unreadable.put(file, ex.toString());
+						}
+						return FileVisitResult.CONTINUE;
+					}
+
+					@Override
+					public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException ex) throws IOException {
+						if (ex != null) {
+							if (dir.equals(root)) {
+								throw ex;
+							}
+							unreadable.put(dir, ex.toString());
+						}
 						return FileVisitResult.CONTINUE;
 					}
 
 				});
-		return new Listing(units(files), directories);
+		return new Listing(units(files), directories, unreadable);
 	}
 
 	private static List<Unit> units(List<Path> files) {

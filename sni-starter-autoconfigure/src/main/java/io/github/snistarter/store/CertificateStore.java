@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.github.snistarter.ClientHello;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,12 @@ public final class CertificateStore implements Closeable {
 
 	private static final int LOAD_QUEUE = 256;
 
+	/**
+	 * How long a failed load is remembered: handshakes for its names meanwhile fail at
+	 * once instead of each asking the failing source again.
+	 */
+	public static final Duration FAILED_LOAD_RETRY = Duration.ofSeconds(1);
+
 	private final List<CertificateSource> sources;
 
 	private final CertificateContextFactory contexts;
@@ -58,7 +65,7 @@ public final class CertificateStore implements Closeable {
 
 	private final CandidateRanking ranking;
 
-	private final AsyncCache<StoredCertificate, SSLContext> cache;
+	private final AsyncCache<StoredCertificate, Loaded> cache;
 
 	private final Map<CertificateSource, ThreadPoolExecutor> loaders = new IdentityHashMap<>();
 
@@ -93,10 +100,13 @@ public final class CertificateStore implements Closeable {
 		// Upkeep (recording reads, evicting) runs on the thread that touched the cache: by
 		// default Caffeine hands it to the common pool, which wakes a thread every few
 		// handshakes, costing more than the lookup itself.
+		// A load's future never completes exceptionally (Caffeine would log every failure
+		// with its stack trace); a failure is a value that expires after FAILED_LOAD_RETRY.
 		this.cache = Caffeine.newBuilder()
 			.executor(Runnable::run)
 			.weakKeys()
 			.maximumSize(maxContexts)
+			.expireAfter(new FailedLoadExpiry())
 			.recordStats()
 			.buildAsync();
 		for (CertificateSource source : this.sources) {
@@ -172,36 +182,46 @@ public final class CertificateStore implements Closeable {
 	 */
 	SSLContext context(StoredCertificate certificate, Duration timeout)
 			throws TimeoutException, ExecutionException, InterruptedException {
-		CompletableFuture<SSLContext> context = this.cache.get(certificate, (key, executor) -> load(key));
-		SSLContext loaded = context.getNow(null);
-		if (loaded != null) {
-			return loaded;
+		CompletableFuture<Loaded> loading = this.cache.get(certificate, (key, executor) -> load(key));
+		Loaded loaded = loading.getNow(null);
+		if (loaded == null) {
+			try {
+				loaded = loading.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				this.loadTimeouts.increment();
+				throw ex;
+			}
 		}
-		try {
-			return context.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (loaded.context() == null) {
+			throw new ExecutionException(loaded.failure());
 		}
-		catch (TimeoutException ex) {
-			this.loadTimeouts.increment();
-			throw ex;
-		}
+		return loaded.context();
 	}
 
-	private CompletableFuture<SSLContext> load(StoredCertificate certificate) {
+	private CompletableFuture<Loaded> load(StoredCertificate certificate) {
 		Executor loader = this.loaders.get(certificate.source());
 		if (loader == null) {
-			return CompletableFuture.failedFuture(new IllegalStateException(
-					"Certificate " + certificate.id() + " comes from a source this store does not hold"));
+			return CompletableFuture.completedFuture(Loaded.failed(new IllegalStateException(
+					"Certificate " + certificate.id() + " comes from a source this store does not hold")));
 		}
-		return CompletableFuture.supplyAsync(() -> {
-			this.loads.increment();
-			try {
-				return certificate.source().createContext(certificate, this.contexts);
-			}
-			catch (Exception ex) {
-				this.loadFailures.increment();
-				throw new CompletionException(ex);
-			}
-		}, loader);
+		try {
+			return CompletableFuture.supplyAsync(() -> {
+				this.loads.increment();
+				try {
+					return Loaded.of(certificate.source().createContext(certificate, this.contexts));
+				}
+				catch (Exception ex) {
+					this.loadFailures.increment();
+					return Loaded.failed(ex);
+				}
+			}, loader);
+		}
+		catch (RejectedExecutionException ex) {
+			this.loadFailures.increment();
+			return CompletableFuture.completedFuture(Loaded.failed(new IllegalStateException(
+					"Too many certificates of " + certificate.source().name() + " are loading at once", ex)));
+		}
 	}
 
 	private void publish(Collection<? extends StoredCertificate> added, Collection<? extends StoredCertificate> removed) {
@@ -216,6 +236,46 @@ public final class CertificateStore implements Closeable {
 	@Override
 	public void close() {
 		this.loaders.values().forEach(ThreadPoolExecutor::shutdownNow);
+	}
+
+	/**
+	 * What a load gave: a context, or why there is none.
+	 *
+	 * @param context the context, or {@code null} when the load failed
+	 * @param failure why the load failed, or {@code null}
+	 */
+	private record Loaded(@Nullable SSLContext context, @Nullable Exception failure) {
+
+		static Loaded of(SSLContext context) {
+			return new Loaded(context, null);
+		}
+
+		static Loaded failed(Exception failure) {
+			return new Loaded(null, failure);
+		}
+
+	}
+
+	/** Contexts stay until evicted or dropped; failures only for a moment. */
+	private static final class FailedLoadExpiry implements Expiry<StoredCertificate, Loaded> {
+
+		@Override
+		public long expireAfterCreate(StoredCertificate certificate, Loaded loaded, long currentTime) {
+			return (loaded.context() != null) ? Long.MAX_VALUE : FAILED_LOAD_RETRY.toNanos();
+		}
+
+		@Override
+		public long expireAfterUpdate(StoredCertificate certificate, Loaded loaded, long currentTime,
+				long currentDuration) {
+			return expireAfterCreate(certificate, loaded, currentTime);
+		}
+
+		@Override
+		public long expireAfterRead(StoredCertificate certificate, Loaded loaded, long currentTime,
+				long currentDuration) {
+			return currentDuration;
+		}
+
 	}
 
 	private static ThreadPoolExecutor loader(CertificateSource source, int threads) {

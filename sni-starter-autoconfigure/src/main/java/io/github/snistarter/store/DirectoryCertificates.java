@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import javax.net.ssl.SSLContext;
 
+import io.github.snistarter.core.RateLimitedLog;
 import io.github.snistarter.store.CertificateFiles.Listing;
 import io.github.snistarter.store.CertificateFiles.Material;
 import io.github.snistarter.store.CertificateFiles.Stamp;
@@ -45,6 +46,9 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 	/** Below this many changed files, reading them in parallel costs more than it saves. */
 	private static final int PARALLEL_THRESHOLD = 64;
 
+	/** How often a directory that stays unreadable is reported again. */
+	private static final Duration REPORT_INTERVAL = Duration.ofMinutes(10);
+
 	private final Path directory;
 
 	private final Duration quietPeriod;
@@ -58,6 +62,14 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 	private @Nullable Publisher publisher;
 
 	private volatile @Nullable DirectoryWatcher watcher;
+
+	private Set<Path> directories = Set.of();
+
+	private @Nullable Instant unreadableSince;
+
+	private Instant unreadableReported = Instant.MIN;
+
+	private final RateLimitedLog unreadableWarnings = new RateLimitedLog(logger, REPORT_INTERVAL);
 
 	/**
 	 * Create a source for a directory; reading and watching start when a store opens it.
@@ -156,7 +168,21 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 			listing = CertificateFiles.find(this.directory);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot list " + this.directory, ex);
+			if (initial) {
+				throw new UncheckedIOException("Cannot read certificate directory " + this.directory + ": " + ex, ex);
+			}
+			unreadable(ex);
+			return this.directories;
+		}
+		if (this.unreadableSince != null) {
+			logger.info("Certificate directory {} can be read again (it could not be for {})", this.directory,
+					Duration.between(this.unreadableSince, Instant.now()));
+			this.unreadableSince = null;
+		}
+		if (!listing.unreadable().isEmpty()) {
+			this.unreadableWarnings.warn("Cannot read " + listing.unreadable() + " in certificate directory "
+					+ this.directory + "; what was read from there before keeps serving, the next scan tries again",
+					null);
 		}
 		List<Change> changes = new ArrayList<>();
 		Set<String> present = new HashSet<>();
@@ -183,7 +209,7 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 			apply(result, added, removed, initial);
 		}
 		for (String key : List.copyOf(this.units.keySet())) {
-			if (!present.contains(key)) {
+			if (!present.contains(key) && !listing.mayHold(this.units.get(key).unit())) {
 				UnitState gone = this.units.remove(key);
 				removed.addAll(gone.serving());
 				if (!gone.serving().isEmpty()) {
@@ -195,7 +221,30 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 		if (publisher != null && (!added.isEmpty() || !removed.isEmpty())) {
 			publisher.publish(added, removed);
 		}
-		return listing.directories();
+		this.directories = listing.directories();
+		return this.directories;
+	}
+
+	/**
+	 * The directory itself cannot be listed: gone, replaced by a file, or unreadable.
+	 * Nothing is removed, since nothing says the certificates were deleted; the first
+	 * failure is an ERROR, repeats are rate limited, and a later scan that succeeds
+	 * carries on as if the directory had never gone.
+	 */
+	private void unreadable(IOException ex) {
+		long serving = this.units.values().stream().mapToLong((unit) -> unit.serving().size()).sum();
+		String message = "Cannot read certificate directory " + this.directory + " (" + ex + "); the " + serving
+				+ " certificates read from it keep serving until it can be read again";
+		Instant now = Instant.now();
+		if (this.unreadableSince == null) {
+			this.unreadableSince = now;
+			this.unreadableReported = now;
+			logger.error(message);
+		}
+		else if (Duration.between(this.unreadableReported, now).compareTo(REPORT_INTERVAL) >= 0) {
+			this.unreadableReported = now;
+			logger.error(message + " (since " + this.unreadableSince + ")");
+		}
 	}
 
 	private Loaded read(Change change) {

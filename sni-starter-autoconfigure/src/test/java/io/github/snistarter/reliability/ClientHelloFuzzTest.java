@@ -51,10 +51,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ClientHello is complete), connection left open: the server must wait, so silence is
  * right (the handshake timeout closes it, see {@link HandshakeTimeoutTest});</li>
  * <li>client half-closes after its bytes: whatever the bytes, the connection ends within
- * 1 s; a close without an alert is right here when the bytes were incomplete (nobody is
- * left to alert about the missing part), and Tomcat also closes without reading a complete
- * hello that was followed by the end of the stream.</li>
+ * 1 s; a close without an alert is right here, because Tomcat's handshake loop reads the
+ * socket (and finds the end of the stream) before it hands the bytes it holds to the
+ * engine.</li>
  * </ul>
+ * See docs/reliability.md for the mutations and the figures of the last long run.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClientHelloFuzzTest {
@@ -118,14 +119,15 @@ class ClientHelloFuzzTest {
 		assertThat(failures).as("connections that broke the rules (seed " + seed + ")").isEmpty();
 		assertThat(lingering).as("connections still open").isZero();
 		assertThat(stuck).as("workers stuck in the starter").isEmpty();
-		assertThat(stackTraceLines).as("stack trace lines in the log").isLessThanOrEqualTo(100);
-		assertThat(warnings).as("WARN and ERROR lines in the log").hasSizeLessThanOrEqualTo(20);
+		// Rate-limited lines are fine; one line (let alone a stack trace) per connection is a flood.
+		assertThat(stackTraceLines).as("stack trace lines in the log").isLessThanOrEqualTo(40);
+		assertThat(warnings).as("WARN and ERROR lines in the log").hasSizeLessThanOrEqualTo(5);
 		assertThat(valid.isSuccess()).as(valid.toString()).isTrue();
 		assertThat(valid.leafCertificate().getSerialNumber()).isEqualTo(api.serial());
 	}
 
 	/** Run one case; {@code null} when the server behaved, else why not. */
-	private static String judge(FuzzCase fuzzCase, Map<String, LongAdder> tally, List<Long> decisionMillis) {
+	private static @Nullable String judge(FuzzCase fuzzCase, Map<String, LongAdder> tally, List<Long> decisionMillis) {
 		WireShape shape = WireShape.of(fuzzCase.stream());
 		boolean waiting = !shape.decidable() && !fuzzCase.halfClose();
 		FuzzConnection.Outcome outcome;
@@ -150,7 +152,7 @@ class ClientHelloFuzzTest {
 		return (problem != null) ? fuzzCase + " (" + shape + "): " + problem + "; got " + outcome : null;
 	}
 
-	private static String problem(FuzzCase fuzzCase, WireShape shape, FuzzConnection.Outcome outcome) {
+	private static @Nullable String problem(FuzzCase fuzzCase, WireShape shape, FuzzConnection.Outcome outcome) {
 		switch (outcome.kind()) {
 			case ALERT -> {
 				if (outcome.alertLevel() != 2) {
@@ -209,7 +211,8 @@ class ClientHelloFuzzTest {
 			return false;
 		}
 		String name = new String(layout.hostNames().get(0), StandardCharsets.ISO_8859_1);
-		return name.toLowerCase(Locale.ROOT).equals(KNOWN_NAME) || name.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+		return name.toLowerCase(Locale.ROOT).equals(KNOWN_NAME)
+				|| name.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 	}
 
 	/** A batch of cases run by a bounded pool of clients. */

@@ -366,7 +366,8 @@ final class ClientHelloMutator {
 		}
 		else {
 			applied.add("trailing-record");
-			result.add(RawClientHello.record(RawClientHello.CONTENT_TYPE_HANDSHAKE, noise(random, 1 + random.nextInt(200))));
+			result.add(RawClientHello.record(RawClientHello.CONTENT_TYPE_HANDSHAKE,
+					noise(random, 1 + random.nextInt(200))));
 		}
 		return result;
 	}
@@ -383,7 +384,11 @@ final class ClientHelloMutator {
 
 	/** Cut data into {@code count} non-empty pieces at random points, each at most {@code max}. */
 	private static List<byte[]> randomSplit(byte[] data, int count, int max, SplittableRandom random) {
-		int[] cuts = random.ints(0, data.length).distinct().limit(Math.min(count - 1, data.length - 1)).sorted().toArray();
+		int[] cuts = random.ints(0, data.length)
+			.distinct()
+			.limit(Math.min(count - 1, data.length - 1))
+			.sorted()
+			.toArray();
 		List<byte[]> pieces = new ArrayList<>();
 		int start = 0;
 		for (int cut : cuts) {

@@ -62,7 +62,8 @@ final class FuzzConnection {
 
 		@Override
 		public String toString() {
-			return this.kind + ((this.kind == Kind.ALERT) ? "(" + this.alertLevel + "," + this.alertDescription + ")" : "")
+			String alert = (this.kind == Kind.ALERT) ? "(" + this.alertLevel + "," + this.alertDescription + ")" : "";
+			return this.kind + alert
 					+ " after " + this.firstEvent.toMillis() + " ms"
 					+ ((this.closed != null) ? ", closed after " + this.closed.toMillis() + " ms" : ", not closed")
 					+ ", received " + this.received.length + " bytes";

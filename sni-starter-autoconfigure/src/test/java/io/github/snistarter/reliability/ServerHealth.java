@@ -90,22 +90,6 @@ final class ServerHealth {
 		return stuck;
 	}
 
-	/** Tomcat worker threads and what they are doing, for a report. */
-	static String workerStates() {
-		StringBuilder states = new StringBuilder();
-		int total = 0;
-		int runnable = 0;
-		for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-			if (thread.getThreadName().contains("-exec-")) {
-				total++;
-				if (thread.getThreadState() == Thread.State.RUNNABLE) {
-					runnable++;
-				}
-			}
-		}
-		return states.append(total).append(" workers, ").append(runnable).append(" runnable").toString();
-	}
-
 	/** Lines of stack traces ({@code \tat ...}) in the captured output. */
 	static long stackTraceLines(CapturedOutput output) {
 		return output.getOut().lines().filter((line) -> line.startsWith("\tat ")).count()

@@ -43,15 +43,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A flood of handshakes with random unknown names under the {@code reject} policy
  * (SPEC T7): each gets alert 112 before the server does any key operation (the store
  * loads, indexes and caches nothing for them), the heap stays flat, and handshakes for a
- * known name keep succeeding at close to their unloaded latency. The flood client sends a prepared ClientHello with a fresh random
- * name per connection and reads the 7-byte alert, so the machine's time goes to the
- * server, not to client-side cryptography.
+ * known name keep succeeding at close to their unloaded latency. The flood client sends a
+ * prepared ClientHello with a fresh random name per connection and reads the 7-byte
+ * alert, so the machine's time goes to the server, not to client-side cryptography.
  */
 class UnknownNameFloodTest {
 
 	private static final String KNOWN_NAME = "api.test";
 
 	private static final String NAME_TEMPLATE = "0123456789abcdef0123.flood.test";
+
+	private static final String NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 	private static final byte[] ALERT_112 = { 21, 3, 3, 0, 2, 2, 112 };
 
@@ -83,7 +85,8 @@ class UnknownNameFloodTest {
 	@Test
 	void floodOfRandomUnknownNamesKeepsHeapFlatAndKnownNamesFast() throws Exception {
 		Probe probe = new Probe(TestCa.shared(), server.port());
-		int threads = Integer.getInteger("sni.reliability.flood-threads", 2 * Runtime.getRuntime().availableProcessors());
+		int threads = Integer.getInteger("sni.reliability.flood-threads",
+				2 * Runtime.getRuntime().availableProcessors());
 		// Warm up both paths, so the baseline is not the JIT's.
 		probe.latencies(100, 0);
 		Flood warmup = new Flood(server.port(), threads, 1L);
@@ -243,7 +246,8 @@ class UnknownNameFloodTest {
 						byte[] hello = template.clone();
 						while (!stop.get()) {
 							for (int i = 0; i < 20; i++) {
-								hello[nameAt + i] = (byte) "abcdefghijklmnopqrstuvwxyz0123456789".charAt(random.nextInt(36));
+								int next = random.nextInt(NAME_CHARACTERS.length());
+								hello[nameAt + i] = (byte) NAME_CHARACTERS.charAt(next);
 							}
 							handshake(hello);
 						}

@@ -31,6 +31,8 @@ public final class CountingCertificateSource implements CertificateSource {
 
 	private volatile Duration loadDelay = Duration.ZERO;
 
+	private volatile boolean failing;
+
 	private volatile @Nullable Publisher publisher;
 
 	@Override
@@ -65,11 +67,19 @@ public final class CountingCertificateSource implements CertificateSource {
 		this.loadDelay = delay;
 	}
 
+	/** Make every load fail, like a backend that is down, or work again. */
+	public void failLoads(boolean failing) {
+		this.failing = failing;
+	}
+
 	@Override
 	public SSLContext createContext(StoredCertificate certificate, CertificateContextFactory contexts)
 			throws Exception {
 		this.loads.incrementAndGet();
 		Thread.sleep(this.loadDelay.toMillis());
+		if (this.failing) {
+			throw new IllegalStateException("Backend of " + certificate.id() + " is down");
+		}
 		IssuedCertificate issued = ((Held) certificate).certificate;
 		return contexts.create(List.of(issued.chain()), issued.privateKey());
 	}

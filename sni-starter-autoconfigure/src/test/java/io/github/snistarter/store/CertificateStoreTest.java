@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How the composed store ranks certificates (SPEC T2, T3), and what handshakes cost it
@@ -204,6 +206,28 @@ class CertificateStoreTest {
 		SSLContext context = store.context(certificate, Duration.ofSeconds(5));
 		assertThat(context).isNotNull();
 		assertThat(source.loads()).isEqualTo(1);
+	}
+
+	@Test
+	void failedLoadIsRememberedForAMomentSoHandshakesMeanwhileDoNotRetryIt() throws Exception {
+		CountingCertificateSource source = new CountingCertificateSource();
+		source.failLoads(true);
+		CertificateStore store = store(source);
+		StoredCertificate certificate = source.add("down", this.ca.issue("down.test"));
+		for (int i = 0; i < 20; i++) {
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> store.context(certificate, Duration.ofSeconds(5)))
+				.withMessageContaining("Backend of down is down");
+		}
+		assertThat(source.loads()).isEqualTo(1);
+		assertThat(store.statistics().loadFailures()).isEqualTo(1);
+		source.failLoads(false);
+		await().atMost(CertificateStore.FAILED_LOAD_RETRY.plusSeconds(5))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.until(() -> store.context(certificate, Duration.ofSeconds(5)) != null);
+		assertThat(source.loads()).isEqualTo(2);
+		assertThat(store.statistics().cachedContexts()).isEqualTo(1);
 	}
 
 	@Test

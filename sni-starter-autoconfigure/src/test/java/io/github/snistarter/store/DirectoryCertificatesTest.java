@@ -218,6 +218,39 @@ class DirectoryCertificatesTest {
 		assertThat(info.id()).isEqualTo(this.directory.resolve("old.pem").toString());
 	}
 
+	@Test
+	void directoryThatCannotBeListedKeepsItsCertificatesServingUntilItCanBeReadAgain(CapturedOutput output)
+			throws IOException {
+		IssuedCertificate api = this.ca.issue("api.test");
+		write("api.pem", api.chainPem() + api.privateKeyPem());
+		open();
+		Path away = Files.move(this.directory, this.directory.resolveSibling(this.directory.getFileName() + "-away"));
+		try {
+			this.source.rescan();
+			this.source.rescan();
+			assertThat(serialFor("api.test")).as("served while the directory is gone").isEqualTo(api.serial());
+			Files.writeString(this.directory, "not a directory");
+			this.source.rescan();
+			assertThat(serialFor("api.test")).as("served while the path is a file").isEqualTo(api.serial());
+		}
+		finally {
+			Files.deleteIfExists(this.directory);
+			Files.move(away, this.directory);
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR "))).singleElement()
+			.asString()
+			.contains("Cannot read certificate directory " + this.directory.toAbsolutePath().normalize())
+			.contains("NoSuchFileException")
+			.contains("the 1 certificates read from it keep serving");
+		assertThat(output).doesNotContain("\tat ");
+		IssuedCertificate renewed = this.ca.issue("api.test");
+		write("api.pem", renewed.chainPem() + renewed.privateKeyPem());
+		this.source.rescan();
+		assertThat(serialFor("api.test")).isEqualTo(renewed.serial());
+		assertThat(output).contains("Certificate directory " + this.directory.toAbsolutePath().normalize()
+				+ " can be read again");
+	}
+
 	private void open() {
 		this.source = new DirectoryCertificates(this.directory, Duration.ofHours(1), Duration.ofHours(1), PASSWORD);
 		this.store = new CertificateStore(List.of(this.source), new CertificateContextFactory("TLS", null), 100, 1);
