@@ -97,7 +97,10 @@ public final class ServerNames {
 	 */
 	public static String toALabel(String name) {
 		try {
-			String ascii = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+			// IDN.toASCII leaves ASCII labels as they are; skipping it for ASCII names (nearly
+			// all) saves its work, which loading 100,000 certificates notices.
+			String ascii = (isAscii(name) ? name : IDN.toASCII(name, IDN.ALLOW_UNASSIGNED))
+				.toLowerCase(Locale.ROOT);
 			for (int i = 0; i < ascii.length(); i++) {
 				char c = ascii.charAt(i);
 				if (c < 0x21 || c >= 0x7f) {

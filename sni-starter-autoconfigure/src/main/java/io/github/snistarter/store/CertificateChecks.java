@@ -11,10 +11,15 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import javax.security.auth.x500.X500Principal;
+
+import io.github.snistarter.store.CertificateFiles.EncodedMaterial;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -55,6 +60,46 @@ final class CertificateChecks {
 		}
 		checkChainOrder(origin, chain);
 		return CompactCertificate.of(source, id, origin, names, chain, key);
+	}
+
+	/**
+	 * Check material of the common shape from its encodings alone: names, validity and
+	 * key come from {@link LeafSummary}, the key must carry what shows it matches, and
+	 * each certificate must name the next one's subject byte for byte. Whatever this
+	 * cannot decide, including every failure, answers {@code null}: the caller then
+	 * checks the material with {@link #check}, whose verdicts and messages count.
+	 * @param source the source that will hold it
+	 * @param material the material
+	 * @return the stored certificate, or {@code null} to check it the full way
+	 */
+	static @Nullable CompactCertificate checkEncoded(CertificateSource source, EncodedMaterial material) {
+		byte[] encodedLeaf = material.chain().leaf();
+		LeafSummary leaf = LeafSummary.read(encodedLeaf);
+		String algorithm = PemBlocks.algorithm(material.pkcs8());
+		if (leaf == null || algorithm == null || !Boolean.TRUE.equals(leaf.matches(material.pkcs8()))) {
+			return null;
+		}
+		Set<String> names = new LinkedHashSet<>();
+		for (String dnsName : leaf.dnsNames()) {
+			try {
+				names.add(ServerNamePattern.parse(dnsName).toString());
+			}
+			catch (IllegalArgumentException ex) {
+				return null;
+			}
+		}
+		if (names.isEmpty()) {
+			return null;
+		}
+		byte[] issuer = leaf.issuer();
+		for (X509Certificate next : material.chain().issuers()) {
+			if (!Arrays.equals(issuer, next.getSubjectX500Principal().getEncoded())) {
+				return null;
+			}
+			issuer = next.getIssuerX500Principal().getEncoded();
+		}
+		return CompactCertificate.of(source, material.id(), new ArrayList<>(names), leaf, encodedLeaf,
+				material.chain().issuers(), StoredKey.of(algorithm, material.pkcs8()));
 	}
 
 	/**
@@ -102,7 +147,11 @@ final class CertificateChecks {
 	 */
 	static void checkChainOrder(String origin, List<X509Certificate> chain) {
 		for (int i = 0; i + 1 < chain.size(); i++) {
-			if (!chain.get(i).getIssuerX500Principal().equals(chain.get(i + 1).getSubjectX500Principal())) {
+			X500Principal issuer = chain.get(i).getIssuerX500Principal();
+			X500Principal next = chain.get(i + 1).getSubjectX500Principal();
+			// Issuers copy the subject's encoding; comparing the RFC 2253 canonical forms
+			// (what equals does) costs more than parsing the certificate.
+			if (!Arrays.equals(issuer.getEncoded(), next.getEncoded()) && !issuer.equals(next)) {
 				throw new InvalidCertificateException(origin, "its chain is out of order: certificate " + (i + 1)
 						+ " is not issued by certificate " + (i + 2));
 			}

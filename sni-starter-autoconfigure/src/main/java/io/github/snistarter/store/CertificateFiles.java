@@ -1,8 +1,10 @@
 package io.github.snistarter.store;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -78,8 +80,14 @@ final class CertificateFiles {
 	record Unit(String key, List<Path> files, boolean pkcs12) {
 
 		String origin() {
-			return ((this.files.size() == 1) ? "file " : "files ")
-					+ this.files.stream().map(Path::toString).collect(Collectors.joining(", "));
+			if (this.files.size() == 1) {
+				return "file " + this.files.get(0);
+			}
+			StringBuilder origin = new StringBuilder("files ");
+			for (int i = 0; i < this.files.size(); i++) {
+				origin.append((i > 0) ? ", " : "").append(this.files.get(i));
+			}
+			return origin.toString();
 		}
 
 	}
@@ -96,7 +104,10 @@ final class CertificateFiles {
 	record Stamp(Path file, FileTime modified, long size, @Nullable Object fileKey) {
 
 		static Stamp of(Path file) throws IOException {
-			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+			return of(file, Files.readAttributes(file, BasicFileAttributes.class));
+		}
+
+		static Stamp of(Path file, BasicFileAttributes attributes) {
 			return new Stamp(file, attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
 		}
 
@@ -114,14 +125,41 @@ final class CertificateFiles {
 	}
 
 	/**
+	 * Material of the common shape, not parsed: a PEM chain and an unencrypted PKCS#8
+	 * key.
+	 *
+	 * @param id the certificate's identifier: the file holding the chain
+	 * @param chain the chain, the leaf encoded
+	 * @param pkcs8 the key's encoding
+	 */
+	record EncodedMaterial(String id, PemBlocks.EncodedChain chain, byte[] pkcs8) {
+	}
+
+	/**
 	 * What a directory holds.
 	 *
 	 * @param units the certificate units
 	 * @param directories the directory and its subdirectories, to watch
 	 * @param unreadable files and subdirectories that exist but could not be read, each
 	 * with the reason; what was read from them before is not gone
+	 * @param stamps the stamps of the regular files, as the walk saw them
 	 */
-	record Listing(List<Unit> units, Set<Path> directories, Map<Path, String> unreadable) {
+	record Listing(List<Unit> units, Set<Path> directories, Map<Path, String> unreadable, Map<Path, Stamp> stamps) {
+
+		/**
+		 * The stamps of a unit's files: those the walk saw, others (links) examined now.
+		 * @param unit the unit
+		 * @return a stamp per file
+		 * @throws IOException when a file cannot be examined
+		 */
+		List<Stamp> stamps(Unit unit) throws IOException {
+			List<Stamp> stamps = new ArrayList<>(unit.files().size());
+			for (Path file : unit.files()) {
+				Stamp seen = this.stamps.get(file);
+				stamps.add((seen != null) ? seen : Stamp.of(file));
+			}
+			return stamps;
+		}
 
 		/**
 		 * Whether a unit lies in or is a path that could not be read.
@@ -148,57 +186,74 @@ final class CertificateFiles {
 		if (!Files.readAttributes(root, BasicFileAttributes.class).isDirectory()) {
 			throw new NotDirectoryException(root.toString());
 		}
-		Set<Path> directories = new LinkedHashSet<>();
-		List<Path> files = new ArrayList<>();
-		Map<Path, String> unreadable = new TreeMap<>();
-		Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
-				new SimpleFileVisitor<>() {
+		Walk walk = new Walk(root);
+		Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, walk);
+		return new Listing(units(walk.files), walk.directories, walk.unreadable, walk.stamps);
+	}
 
-					@Override
-					public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-						if (!dir.equals(root) && isHidden(dir)) {
-							return FileVisitResult.SKIP_SUBTREE;
-						}
-						directories.add(dir);
-						return FileVisitResult.CONTINUE;
-					}
+	/** What a walk of the directory found. */
+	private static final class Walk extends SimpleFileVisitor<Path> {
 
-					@Override
-					public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-						boolean regular = attributes.isRegularFile()
-								|| (attributes.isSymbolicLink() && Files.isRegularFile(file));
-						if (regular && !isHidden(file) && extension(file) != null) {
-							files.add(file);
-						}
-						return FileVisitResult.CONTINUE;
-					}
+		private final Path root;
 
-					@Override
-					public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
-						if (file.equals(root)) {
-							throw ex;
-						}
-						// Deleted while walking is simply gone; anything else is still there
-						// but unreadable (permissions, a link loop), and the next scan retries.
-						if (!(ex instanceof NoSuchFileException)) {
-							unreadable.put(file, ex.toString());
-						}
-						return FileVisitResult.CONTINUE;
-					}
+		private final Set<Path> directories = new LinkedHashSet<>();
 
-					@Override
-					public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException ex) throws IOException {
-						if (ex != null) {
-							if (dir.equals(root)) {
-								throw ex;
-							}
-							unreadable.put(dir, ex.toString());
-						}
-						return FileVisitResult.CONTINUE;
-					}
+		private final List<Path> files = new ArrayList<>();
 
-				});
-		return new Listing(units(files), directories, unreadable);
+		private final Map<Path, String> unreadable = new TreeMap<>();
+
+		private final Map<Path, Stamp> stamps = new HashMap<>();
+
+		Walk(Path root) {
+			this.root = root;
+		}
+
+		@Override
+		public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+			if (!dir.equals(this.root) && isHidden(dir)) {
+				return FileVisitResult.SKIP_SUBTREE;
+			}
+			this.directories.add(dir);
+			return FileVisitResult.CONTINUE;
+		}
+
+		@Override
+		public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+			boolean regular = attributes.isRegularFile()
+					|| (attributes.isSymbolicLink() && Files.isRegularFile(file));
+			if (regular && !isHidden(file) && extension(file) != null) {
+				this.files.add(file);
+				if (attributes.isRegularFile()) {
+					this.stamps.put(file, Stamp.of(file, attributes));
+				}
+			}
+			return FileVisitResult.CONTINUE;
+		}
+
+		@Override
+		public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+			if (file.equals(this.root)) {
+				throw ex;
+			}
+			// Deleted while walking is simply gone; anything else is still there but
+			// unreadable (permissions, a link loop), and the next scan retries.
+			if (!(ex instanceof NoSuchFileException)) {
+				this.unreadable.put(file, ex.toString());
+			}
+			return FileVisitResult.CONTINUE;
+		}
+
+		@Override
+		public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException ex) throws IOException {
+			if (ex != null) {
+				if (dir.equals(this.root)) {
+					throw ex;
+				}
+				this.unreadable.put(dir, ex.toString());
+			}
+			return FileVisitResult.CONTINUE;
+		}
+
 	}
 
 	private static List<Unit> units(List<Path> files) {
@@ -247,36 +302,64 @@ final class CertificateFiles {
 	}
 
 	/**
-	 * The stamps of a unit's files.
+	 * Read a unit of the common shape, one PEM chain and one unencrypted PKCS#8 key in
+	 * one or two files, without parsing the leaf or the key.
 	 * @param unit the unit
-	 * @return a stamp per file
-	 * @throws IOException when a file cannot be examined
+	 * @param stamps the stamps of its files
+	 * @return the material, or {@code null} when the unit is of another shape or cannot
+	 * be read, and {@link #read} must read it
 	 */
-	static List<Stamp> stamps(Unit unit) throws IOException {
-		List<Stamp> stamps = new ArrayList<>(unit.files().size());
-		for (Path file : unit.files()) {
-			stamps.add(Stamp.of(file));
+	static @Nullable EncodedMaterial readEncoded(Unit unit, List<Stamp> stamps) {
+		if (unit.pkcs12()) {
+			return null;
 		}
-		return stamps;
+		try {
+			String id = null;
+			PemBlocks.EncodedChain chain = null;
+			byte[] key = null;
+			for (Stamp stamp : stamps) {
+				if (stamp.size() > MAX_FILE_SIZE) {
+					return null;
+				}
+				String text = readText(stamp);
+				boolean hasCertificate = text.contains("-----BEGIN CERTIFICATE-----");
+				boolean hasKey = text.contains("-----BEGIN PRIVATE KEY-----");
+				if ((!hasCertificate && !hasKey) || (hasCertificate && chain != null) || (hasKey && key != null)) {
+					return null;
+				}
+				if (hasCertificate) {
+					chain = PemBlocks.encodedChain(text);
+					id = stamp.file().toString();
+				}
+				if (hasKey) {
+					key = PemBlocks.pkcs8(text);
+				}
+			}
+			return (id != null && chain != null && key != null) ? new EncodedMaterial(id, chain, key) : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**
 	 * Read the certificates of a unit.
 	 * @param unit the unit
+	 * @param stamps the stamps of its files
 	 * @param password the password of PKCS#12 files and encrypted PEM keys, or
 	 * {@code null}
 	 * @return the material, empty for a CA certificate without a key
 	 * @throws InvalidCertificateException when the unit cannot be read or is incomplete
 	 */
-	static List<Material> read(Unit unit, @Nullable String password) {
+	static List<Material> read(Unit unit, List<Stamp> stamps, @Nullable String password) {
 		try {
-			for (Path file : unit.files()) {
-				if (Files.size(file) > MAX_FILE_SIZE) {
+			for (Stamp stamp : stamps) {
+				if (stamp.size() > MAX_FILE_SIZE) {
 					throw new InvalidCertificateException(unit.origin(),
-							file.getFileName() + " is larger than " + MAX_FILE_SIZE + " bytes");
+							stamp.file().getFileName() + " is larger than " + MAX_FILE_SIZE + " bytes");
 				}
 			}
-			return unit.pkcs12() ? readPkcs12(unit, password) : readPem(unit, password);
+			return unit.pkcs12() ? readPkcs12(unit, password) : readPem(unit, stamps, password);
 		}
 		catch (IOException ex) {
 			throw new InvalidCertificateException(unit.origin(), "it cannot be read (" + ex.getClass().getSimpleName()
@@ -284,14 +367,15 @@ final class CertificateFiles {
 		}
 	}
 
-	private static List<Material> readPem(Unit unit, @Nullable String password) throws IOException {
+	private static List<Material> readPem(Unit unit, List<Stamp> stamps, @Nullable String password)
+			throws IOException {
 		Path certificateFile = null;
 		List<X509Certificate> chain = null;
 		Path keyFile = null;
 		PrivateKey key = null;
-		for (Path file : unit.files()) {
-			// Latin-1 decodes any byte, so a binary file fails as "no PEM", not as a charset error.
-			String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+		for (Stamp stamp : stamps) {
+			Path file = stamp.file();
+			String text = readText(stamp);
 			boolean hasCertificate = hasBlock(CERTIFICATE_BLOCK, text);
 			boolean hasKey = hasBlock(KEY_BLOCK, text);
 			if (!hasCertificate && !hasKey) {
@@ -330,6 +414,22 @@ final class CertificateFiles {
 					+ stem + ".key beside it, or the key in the same file)");
 		}
 		return List.of(new Material(certificateFile.toString(), chain, key));
+	}
+
+	/**
+	 * The file's text, as long as it was when examined (at most {@link #MAX_FILE_SIZE}):
+	 * one open, one read and one close, which with many small files is most of the
+	 * cost. A file that changed since then has a new stamp, so the next scan reads it
+	 * again.
+	 */
+	private static String readText(Stamp stamp) throws IOException {
+		byte[] bytes = new byte[(int) Math.min(stamp.size(), MAX_FILE_SIZE)];
+		int read;
+		try (InputStream in = new FileInputStream(stamp.file().toFile())) {
+			read = in.readNBytes(bytes, 0, bytes.length);
+		}
+		// Latin-1 decodes any byte, so a binary file fails as "no PEM", not as a charset error.
+		return new String(bytes, 0, read, StandardCharsets.ISO_8859_1);
 	}
 
 	/**

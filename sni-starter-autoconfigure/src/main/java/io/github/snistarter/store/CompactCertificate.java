@@ -37,24 +37,42 @@ final class CompactCertificate implements StoredCertificate {
 
 	private final StoredKey key;
 
-	private CompactCertificate(CertificateSource source, String id, String[] names, X509Certificate leaf,
-			byte[] encodedLeaf, IssuerChain issuers, StoredKey key) {
+	private CompactCertificate(CertificateSource source, String id, String[] names, long notBefore, long notAfter,
+			KeyAlgorithm keyAlgorithm, byte[] encodedLeaf, IssuerChain issuers, StoredKey key) {
 		this.source = source;
 		this.id = id;
 		this.names = names;
-		this.notBefore = leaf.getNotBefore().getTime();
-		this.notAfter = leaf.getNotAfter().getTime();
-		this.keyAlgorithm = KeyAlgorithm.of(leaf.getPublicKey());
+		this.notBefore = notBefore;
+		this.notAfter = notAfter;
+		this.keyAlgorithm = keyAlgorithm;
 		this.leaf = encodedLeaf;
 		this.issuers = issuers;
 		this.key = key;
+	}
+
+	/**
+	 * A certificate checked from its encodings, without parsing the leaf or the key.
+	 * @param source the source that holds it
+	 * @param id its identifier within the source
+	 * @param names the server-name patterns it serves
+	 * @param leaf what the leaf holds
+	 * @param encodedLeaf the leaf's DER
+	 * @param issuers the intermediates
+	 * @param key the private key
+	 * @return the certificate
+	 */
+	static CompactCertificate of(CertificateSource source, String id, List<String> names, LeafSummary leaf,
+			byte[] encodedLeaf, List<X509Certificate> issuers, StoredKey key) {
+		return new CompactCertificate(source, id, names.toArray(String[]::new), leaf.notBefore(), leaf.notAfter(),
+				leaf.keyAlgorithm(), encodedLeaf, IssuerChain.of(issuers), key);
 	}
 
 	static CompactCertificate of(CertificateSource source, String id, String origin, List<String> names,
 			List<X509Certificate> chain, PrivateKey key) {
 		X509Certificate leaf = chain.get(0);
 		try {
-			return new CompactCertificate(source, id, names.toArray(String[]::new), leaf, leaf.getEncoded(),
+			return new CompactCertificate(source, id, names.toArray(String[]::new), leaf.getNotBefore().getTime(),
+					leaf.getNotAfter().getTime(), KeyAlgorithm.of(leaf.getPublicKey()), leaf.getEncoded(),
 					IssuerChain.of(chain.subList(1, chain.size())), StoredKey.of(key));
 		}
 		catch (GeneralSecurityException ex) {

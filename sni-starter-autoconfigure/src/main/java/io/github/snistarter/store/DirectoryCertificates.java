@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 import io.github.snistarter.core.RateLimitedLog;
+import io.github.snistarter.store.CertificateFiles.EncodedMaterial;
 import io.github.snistarter.store.CertificateFiles.Listing;
 import io.github.snistarter.store.CertificateFiles.Material;
 import io.github.snistarter.store.CertificateFiles.Stamp;
@@ -191,7 +192,7 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 			UnitState previous = this.units.get(unit.key());
 			List<Stamp> stamps;
 			try {
-				stamps = CertificateFiles.stamps(unit);
+				stamps = listing.stamps(unit);
 			}
 			catch (IOException ex) {
 				// Deleted while scanning: the next scan sees it gone.
@@ -248,9 +249,14 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 	}
 
 	private Loaded read(Change change) {
+		EncodedMaterial common = CertificateFiles.readEncoded(change.unit(), change.stamps());
+		CompactCertificate checked = (common != null) ? CertificateChecks.checkEncoded(this, common) : null;
+		if (checked != null) {
+			return new Loaded(change, List.of(checked), null);
+		}
 		try {
 			List<CompactCertificate> certificates = new ArrayList<>();
-			for (Material material : CertificateFiles.read(change.unit(), this.password)) {
+			for (Material material : CertificateFiles.read(change.unit(), change.stamps(), this.password)) {
 				certificates.add(CertificateChecks.check(this, material.id(), change.unit().origin(), material.chain(),
 						material.key()));
 			}

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +39,35 @@ final class PemBlocks {
 			{ new byte[] { 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01 }, "RSA" },
 			{ new byte[] { 0x2b, 0x65, 0x70 }, "Ed25519" }, { new byte[] { 0x2b, 0x65, 0x71 }, "Ed448" } };
 
+	/**
+	 * Intermediates already parsed, by their base64 text; bounded, since a directory
+	 * holds few distinct issuers, and emptied when full.
+	 */
+	private static final Map<String, X509Certificate> ISSUERS = new ConcurrentHashMap<>();
+
+	private static final int MAX_ISSUERS = 64;
+
+	/** Looking the factory up costs as much as a small part of the parse. */
+	private static final ThreadLocal<CertificateFactory> FACTORY = ThreadLocal.withInitial(() -> {
+		try {
+			return CertificateFactory.getInstance("X.509");
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	});
+
 	private PemBlocks() {
+	}
+
+	/**
+	 * The chain of a PEM text made of {@code CERTIFICATE} blocks (and possibly key
+	 * blocks, which are skipped), with the leaf left encoded.
+	 *
+	 * @param leaf the first certificate's DER
+	 * @param issuers the other certificates, parsed (each distinct one once)
+	 */
+	record EncodedChain(byte[] leaf, List<X509Certificate> issuers) {
 	}
 
 	/**
@@ -47,14 +77,36 @@ final class PemBlocks {
 	 * @return the certificates in order, or {@code null} when the text is not that simple
 	 */
 	static @Nullable List<X509Certificate> certificates(String text) {
-		List<X509Certificate> certificates = new ArrayList<>(2);
+		EncodedChain chain = encodedChain(text);
+		if (chain == null) {
+			return null;
+		}
+		try {
+			List<X509Certificate> certificates = new ArrayList<>(chain.issuers().size() + 1);
+			certificates.add(parse(chain.leaf()));
+			certificates.addAll(chain.issuers());
+			return certificates;
+		}
+		catch (GeneralSecurityException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The chain of a PEM text made of {@code CERTIFICATE} blocks (and possibly key
+	 * blocks, which are skipped), the leaf not parsed.
+	 * @param text the file's content
+	 * @return the chain, or {@code null} when the text is not that simple
+	 */
+	static @Nullable EncodedChain encodedChain(String text) {
+		byte[] leaf = null;
+		List<X509Certificate> issuers = new ArrayList<>(1);
 		int from = 0;
 		try {
-			CertificateFactory factory = null;
 			while (true) {
 				int begin = text.indexOf(BEGIN, from);
 				if (begin < 0) {
-					return certificates.isEmpty() ? null : certificates;
+					return (leaf != null) ? new EncodedChain(leaf, issuers) : null;
 				}
 				int labelEnd = text.indexOf(DASHES, begin + BEGIN.length());
 				if (labelEnd < 0) {
@@ -67,12 +119,20 @@ final class PemBlocks {
 				}
 				from = end + END.length() + label.length() + DASHES.length();
 				if (label.equals("CERTIFICATE")) {
-					byte[] der = decode(text, labelEnd + DASHES.length(), end);
-					if (der == null) {
-						return null;
+					int bodyStart = labelEnd + DASHES.length();
+					if (leaf == null) {
+						leaf = decode(text, bodyStart, end);
+						if (leaf == null) {
+							return null;
+						}
 					}
-					factory = (factory != null) ? factory : CertificateFactory.getInstance("X.509");
-					certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+					else {
+						X509Certificate issuer = issuer(text, bodyStart, end);
+						if (issuer == null) {
+							return null;
+						}
+						issuers.add(issuer);
+					}
 				}
 				else if (label.contains("CERTIFICATE")) {
 					return null;
@@ -84,6 +144,33 @@ final class PemBlocks {
 		}
 	}
 
+	/** Many files repeat the same intermediates: parse each once. */
+	private static @Nullable X509Certificate issuer(String text, int bodyStart, int end)
+			throws GeneralSecurityException {
+		String body = text.substring(bodyStart, end);
+		X509Certificate issuer = ISSUERS.get(body);
+		if (issuer == null) {
+			byte[] der = decode(text, bodyStart, end);
+			if (der == null) {
+				return null;
+			}
+			issuer = parse(der);
+			remember(body, issuer);
+		}
+		return issuer;
+	}
+
+	private static X509Certificate parse(byte[] der) throws GeneralSecurityException {
+		return (X509Certificate) FACTORY.get().generateCertificate(new ByteArrayInputStream(der));
+	}
+
+	private static void remember(String body, X509Certificate issuer) {
+		if (ISSUERS.size() >= MAX_ISSUERS) {
+			ISSUERS.clear();
+		}
+		ISSUERS.put(body, issuer);
+	}
+
 	/**
 	 * The key of a PEM text whose only key block is an unencrypted PKCS#8
 	 * {@code PRIVATE KEY} of a common algorithm.
@@ -91,6 +178,24 @@ final class PemBlocks {
 	 * @return the key, or {@code null} when the text is not that simple
 	 */
 	static @Nullable PrivateKey pkcs8Key(String text) {
+		byte[] der = pkcs8(text);
+		try {
+			String algorithm = (der != null) ? algorithm(der) : null;
+			return (algorithm != null)
+					? KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der)) : null;
+		}
+		catch (GeneralSecurityException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The encoding of a PEM text's only key block, when it is an unencrypted PKCS#8
+	 * {@code PRIVATE KEY}.
+	 * @param text the file's content
+	 * @return the PKCS#8 encoding, or {@code null} when the text is not that simple
+	 */
+	static byte @Nullable [] pkcs8(String text) {
 		String begin = BEGIN + "PRIVATE KEY" + DASHES;
 		int start = text.indexOf(begin);
 		int end = text.indexOf(END + "PRIVATE KEY" + DASHES);
@@ -99,12 +204,9 @@ final class PemBlocks {
 			return null;
 		}
 		try {
-			byte[] der = decode(text, start + begin.length(), end);
-			String algorithm = (der != null) ? algorithm(der) : null;
-			return (algorithm != null)
-					? KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der)) : null;
+			return decode(text, start + begin.length(), end);
 		}
-		catch (GeneralSecurityException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			return null;
 		}
 	}
@@ -129,8 +231,11 @@ final class PemBlocks {
 		return Base64.getMimeDecoder().decode(text.substring(from, to));
 	}
 
-	/** PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm SEQUENCE { OID, ... }, ... } */
-	private static @Nullable String algorithm(byte[] der) {
+	/**
+	 * The JCA name of a PKCS#8 key's algorithm, for the algorithms this reader knows.
+	 * PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm SEQUENCE { OID, ... }, ... }
+	 */
+	static @Nullable String algorithm(byte[] der) {
 		int position = 0;
 		position = contentStart(der, position, 0x30);
 		position = skip(der, position, 0x02);

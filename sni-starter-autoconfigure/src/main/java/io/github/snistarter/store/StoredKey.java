@@ -33,6 +33,16 @@ final class StoredKey {
 				: new StoredKey(key.getAlgorithm(), null, key);
 	}
 
+	/**
+	 * A key kept as its PKCS#8 encoding, parsed when a context is built.
+	 * @param algorithm the JCA algorithm name
+	 * @param pkcs8 the encoding
+	 * @return the stored key
+	 */
+	static StoredKey of(String algorithm, byte[] pkcs8) {
+		return new StoredKey(algorithm, pkcs8, null);
+	}
+
 	PrivateKey toPrivateKey() throws GeneralSecurityException {
 		PrivateKey kept = this.key;
 		byte[] encoded = this.pkcs8;

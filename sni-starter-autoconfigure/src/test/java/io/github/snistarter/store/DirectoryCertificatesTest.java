@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 import io.github.snistarter.testkit.IssuedCertificate;
+import io.github.snistarter.testkit.KeyType;
 import io.github.snistarter.testkit.Pem;
 import io.github.snistarter.testkit.TestCa;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -249,6 +251,41 @@ class DirectoryCertificatesTest {
 		assertThat(serialFor("api.test")).isEqualTo(renewed.serial());
 		assertThat(output).contains("Certificate directory " + this.directory.toAbsolutePath().normalize()
 				+ " can be read again");
+	}
+
+	@Test
+	void keysAsOpenSslWritesThemAreCheckedFromTheirEncodingsWithTheSameResultAsTheJdk(CapturedOutput output)
+			throws Exception {
+		List<IssuedCertificate> issued = List.of(this.ca.issue("api.test", "*.API.test"),
+				this.ca.leaf("old.test").expired().issue(), this.ca.issue(KeyType.RSA_2048, "rsa.test"));
+		for (int i = 0; i < issued.size(); i++) {
+			write("c" + i + ".crt", issued.get(i).chainPem());
+			write("c" + i + ".key", issued.get(i).opensslPrivateKeyPem());
+		}
+		IssuedCertificate stranger = this.ca.issue("stranger.test");
+		write("wrong.crt", this.ca.issue("wrong.test").chainPem());
+		write("wrong.key", stranger.opensslPrivateKeyPem());
+		open();
+		for (int i = 0; i < issued.size(); i++) {
+			IssuedCertificate certificate = issued.get(i);
+			StoredCertificate stored = this.store.find(certificate.dnsNames().get(0).toLowerCase(Locale.ROOT))
+				.certificate();
+			CompactCertificate byTheJdk = CertificateChecks.check(this.source, stored.id(), "test",
+					List.of(certificate.chain()), certificate.privateKey());
+			CertificateFiles.EncodedMaterial encoded = new CertificateFiles.EncodedMaterial(stored.id(),
+					PemBlocks.encodedChain(certificate.chainPem()), PemBlocks.pkcs8(certificate.opensslPrivateKeyPem()));
+			assertThat(CertificateChecks.checkEncoded(this.source, encoded)).as("checked from the encodings").isNotNull();
+			assertThat(stored.names()).isEqualTo(byTheJdk.names());
+			assertThat(stored.notBefore()).isEqualTo(byTheJdk.notBefore());
+			assertThat(stored.notAfter()).isEqualTo(byTheJdk.notAfter());
+			assertThat(stored.keyAlgorithm()).isEqualTo(byTheJdk.keyAlgorithm());
+			assertThat(((CompactCertificate) stored).chain()).isEqualTo(List.of(certificate.chain()));
+			// The key is parsed when the context is first built.
+			assertThat(this.store.context(stored, Duration.ofSeconds(5))).isNotNull();
+		}
+		assertThat(this.store.find("wrong.test")).isNull();
+		assertThat(output).contains("Certificate from files " + this.directory.resolve("wrong.crt") + ", "
+				+ this.directory.resolve("wrong.key") + " rejected: the private key does not match the certificate");
 	}
 
 	private void open() {

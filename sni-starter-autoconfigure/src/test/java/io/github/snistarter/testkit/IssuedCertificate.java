@@ -10,12 +10,17 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * A leaf certificate issued by a {@link TestCa}, together with its private key.
@@ -82,6 +87,28 @@ public final class IssuedCertificate {
 	/** The private key as PKCS#8 {@code PRIVATE KEY} PEM. */
 	public String privateKeyPem() {
 		return Pem.privateKey(this.privateKey);
+	}
+
+	/**
+	 * The private key as OpenSSL, certbot and cert-manager write it: PKCS#8 whose EC key
+	 * also carries its public point (RFC 5915), which the JDK's encoding leaves out. RSA
+	 * keys are the same either way.
+	 */
+	public String opensslPrivateKeyPem() {
+		if (!(this.privateKey instanceof ECPrivateKey ec)) {
+			return privateKeyPem();
+		}
+		try {
+			PrivateKeyInfo jdk = PrivateKeyInfo.getInstance(this.privateKey.getEncoded());
+			ASN1BitString point = SubjectPublicKeyInfo.getInstance(this.certificate.getPublicKey().getEncoded())
+				.getPublicKeyData();
+			org.bouncycastle.asn1.sec.ECPrivateKey withPoint = new org.bouncycastle.asn1.sec.ECPrivateKey(
+					ec.getParams().getOrder().bitLength(), ec.getS(), point, null);
+			return Pem.encode("PRIVATE KEY", new PrivateKeyInfo(jdk.getPrivateKeyAlgorithm(), withPoint).getEncoded());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
