@@ -14,7 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 import javax.net.ssl.SSLContext;
 
@@ -46,6 +48,9 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 
 	/** Below this many changed files, reading them in parallel costs more than it saves. */
 	private static final int PARALLEL_THRESHOLD = 64;
+
+	/** Threads that read many changed files at once; more than cores, since reads may wait for the disk. */
+	private static final int READER_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
 	/** How often a directory that stays unreadable is reported again. */
 	private static final Duration REPORT_INTERVAL = Duration.ofMinutes(10);
@@ -202,8 +207,8 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 				changes.add(new Change(unit, stamps, previous));
 			}
 		}
-		Stream<Change> reading = (changes.size() >= PARALLEL_THRESHOLD) ? changes.parallelStream() : changes.stream();
-		List<Loaded> loaded = reading.map(this::read).toList();
+		List<Loaded> loaded = (changes.size() >= PARALLEL_THRESHOLD) ? readInParallel(changes)
+				: changes.stream().map(this::read).toList();
 		List<StoredCertificate> added = new ArrayList<>();
 		List<StoredCertificate> removed = new ArrayList<>();
 		for (Loaded result : loaded) {
@@ -245,6 +250,39 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 		else if (Duration.between(this.unreadableReported, now).compareTo(REPORT_INTERVAL) >= 0) {
 			this.unreadableReported = now;
 			logger.error(message + " (since " + this.unreadableSince + ")");
+		}
+	}
+
+	/**
+	 * Read many changed units at once. Reading a file the page cache does not hold waits
+	 * for the disk, so more threads than cores read: a first start after a reboot reads
+	 * every file from disk. The threads end with the read.
+	 */
+	private List<Loaded> readInParallel(List<Change> changes) {
+		ForkJoinPool readers = new ForkJoinPool(READER_THREADS, (pool) -> {
+			ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+			thread.setName("sni-directory-reader-" + thread.getPoolIndex());
+			thread.setDaemon(true);
+			return thread;
+		}, null, false);
+		try {
+			return readers.submit(() -> changes.parallelStream().map(this::read).toList()).get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while reading " + this.directory, ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		finally {
+			readers.shutdown();
 		}
 	}
 

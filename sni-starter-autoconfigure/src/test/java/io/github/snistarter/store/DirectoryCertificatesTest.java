@@ -161,6 +161,39 @@ class DirectoryCertificatesTest {
 	}
 
 	@Test
+	void manyFilesAreReadTogetherAndOneBadFileDoesNotStopTheOthers(CapturedOutput output) throws IOException {
+		// 100 files: above the count that is read by the pool of reader threads.
+		for (int i = 0; i < 99; i++) {
+			IssuedCertificate tenant = this.ca.issue("tenant" + i + ".test");
+			write("tenant" + i + ".pem", tenant.chainPem() + tenant.privateKeyPem());
+		}
+		IssuedCertificate broken = this.ca.issue("broken.test");
+		write("broken.pem", broken.chainPem());
+		open();
+		for (int i = 0; i < 99; i++) {
+			assertThat(this.store.find("tenant" + i + ".test")).as("tenant" + i).isNotNull();
+		}
+		assertThat(this.store.find("broken.test")).isNull();
+		assertThat(output.getAll().lines().filter((line) -> line.contains("rejected:"))).singleElement()
+			.asString()
+			.contains(this.directory.resolve("broken.pem").toString());
+		// The reader threads end with the read.
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (readerThreadsAlive() > 0 && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(readerThreadsAlive()).isZero();
+	}
+
+	private static long readerThreadsAlive() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("sni-directory-reader-") && thread.isAlive())
+			.count();
+	}
+
+	@Test
 	void unchangedFilesAreNotReadAgain() throws IOException {
 		IssuedCertificate api = this.ca.issue("api.test");
 		write("api.pem", api.chainPem() + api.privateKeyPem());
