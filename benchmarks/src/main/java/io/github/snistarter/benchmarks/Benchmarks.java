@@ -31,6 +31,8 @@ public final class Benchmarks {
 			case "table" -> Table.main(options(rest));
 			case "jmh" -> org.openjdk.jmh.Main.main(rest);
 			case "load" -> load(options(rest));
+			case "alternate" -> alternate(options(rest));
+			case "pair" -> LoopbackPairs.main(options(rest));
 			case "certs" -> {
 				Map<String, String> options = options(rest);
 				int count = Integer.parseInt(options.getOrDefault("count", "100000"));
@@ -38,7 +40,7 @@ public final class Benchmarks {
 				new BenchCertificates(dataDirectory(), BenchCertificates.KeyKind.RSA).ensure(1);
 			}
 			default -> {
-				System.err.println("Usage: java -jar benchmarks.jar table|jmh|load|certs [options]"
+				System.err.println("Usage: java -jar benchmarks.jar table|jmh|load|alternate|pair|certs [options]"
 						+ " (see docs/benchmarks.md)");
 				System.exit(2);
 			}
@@ -53,6 +55,14 @@ public final class Benchmarks {
 		HandshakeLoad.Result result = load.run(Long.parseLong(options.getOrDefault("warmup", "5")) * 1000,
 				Long.parseLong(options.getOrDefault("measure", "10")) * 1000);
 		System.out.println(result);
+	}
+
+	private static void alternate(Map<String, String> options) throws Exception {
+		for (String key : options.getOrDefault("key", "EC,RSA").split(",")) {
+			System.out.println(AlternatingHandshakes.run(key, Long.parseLong(options.getOrDefault("warmup", "20")) * 1000,
+					Long.parseLong(options.getOrDefault("block-millis", "100")),
+					Integer.parseInt(options.getOrDefault("pairs", "600"))));
+		}
 	}
 
 	static Map<String, String> options(String[] args) {

@@ -9,11 +9,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import io.github.snistarter.benchmarks.BenchCertificates.KeyKind;
 import io.github.snistarter.benchmarks.BenchServer.Variant;
@@ -32,8 +34,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that file between its {@code <!-- results -->} markers.
  * <p>
  * Throughput: every variant of a group runs in its own JVM, all started before the
- * first measurement; then the client measures them in turn, a, b, c, a, b, c, ...,
- * {@code --rounds} times, so that drift of the shared machine hits every variant alike.
+ * first measurement; then the client measures them in turn, a, b, c, c, b, a, ...
+ * (every other round in reverse order), {@code --rounds} times, so that drift of the
+ * shared machine hits every variant alike.
  * Each variant's figure is the median of its rounds; a ratio is the median of the
  * per-round ratios (each variant against the reference measured in the same round).
  */
@@ -67,10 +70,10 @@ final class Table {
 
 	private Table(Map<String, String> options) throws IOException {
 		this.options = options;
-		this.rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
-		this.warmupMillis = Long.parseLong(options.getOrDefault("warmup", "40")) * 1000;
+		this.rounds = Integer.parseInt(options.getOrDefault("rounds", "30"));
+		this.warmupMillis = Long.parseLong(options.getOrDefault("warmup", "30")) * 1000;
 		this.roundWarmupMillis = Long.parseLong(options.getOrDefault("round-warmup", "1")) * 1000;
-		this.measureMillis = Long.parseLong(options.getOrDefault("measure", "10")) * 1000;
+		this.measureMillis = Long.parseLong(options.getOrDefault("measure", "2")) * 1000;
 		this.threads = Integer.parseInt(options.getOrDefault("threads", "4"));
 		this.warmNames = Integer.parseInt(options.getOrDefault("warm-names", "1000"));
 		this.sizes = Arrays.stream(options.getOrDefault("sizes", "1000,10000,100000").split(","))
@@ -155,7 +158,8 @@ final class Table {
 		line("### Handshake throughput");
 		line("");
 		line(String.format(Locale.ROOT, "Full TLS 1.3 handshakes (no resumption) from %d client threads over loopback;"
-				+ " %d rounds of %d s per variant, interleaved, after %d s of warm-up; handshakes/s is the median of"
+				+ " %d rounds of %d s per variant, interleaved (a, b, c, c, b, a, ...: every other round in reverse"
+				+ " order), after %d s of warm-up; handshakes/s is the median of"
 				+ " the rounds, [min–max] their spread; p50/p99 latency is the median of the rounds' percentiles."
 				+ " Server CPU µs/handshake: the CPU time the server's JVM used (all threads, GC included) during a"
 				+ " round, divided by the handshakes of that round; its ratio (reference CPU / variant CPU) is the"
@@ -181,16 +185,20 @@ final class Table {
 				new Member("c-api " + big, Variant.RUNTIME, big, ec, warm));
 		Map<String, Summary> scale = group("ECDSA P-256, many names (rotating over " + warm + " warm names)", many,
 				"c-dir 1", "a");
+		Summary config = ecOne.get("c-config");
 		this.targets.put("Starter at 1 name ≥ 0.98 × plain Tomcat (a), handshakes/s (c-config, ECDSA; by wall clock,"
-				+ " then by server CPU per handshake)", ratioTarget(ecOne, "c-config", 0.98) + "; by server CPU "
-						+ cpuRatio(ecOne.get("c-config")) + "; ECDSA c-dir " + ratio(ecOne.get("c-dir")) + " (CPU "
-						+ cpuRatio(ecOne.get("c-dir")) + "), c-api " + ratio(ecOne.get("c-api")) + " (CPU "
-						+ cpuRatio(ecOne.get("c-api")) + "); RSA c-config " + ratio(rsaOne.get("c-config")) + " (CPU "
-						+ cpuRatio(rsaOne.get("c-config")) + ")");
+				+ " then by server CPU per handshake)",
+				ratioTarget(ecOne, "c-config", 0.98) + " (" + meanWithInterval(config, false) + "); by server CPU "
+						+ cpuRatio(config) + " (" + meanWithInterval(config, true) + "); ECDSA c-dir "
+						+ ratio(ecOne.get("c-dir")) + " (CPU " + cpuRatio(ecOne.get("c-dir")) + "), c-api "
+						+ ratio(ecOne.get("c-api")) + " (CPU " + cpuRatio(ecOne.get("c-api")) + "); RSA c-config "
+						+ ratio(rsaOne.get("c-config")) + " (CPU " + cpuRatio(rsaOne.get("c-config")) + ")");
+		Summary largest = scale.get("c-dir " + big);
 		this.targets.put("At " + String.format(Locale.ROOT, "%,d", big)
 				+ " names ≥ 0.95 × the 1-name figure (warm names; c-dir; wall clock, then server CPU)",
-				ratioTarget(scale, "c-dir " + big, 0.95) + "; by server CPU " + cpuRatio(scale.get("c-dir " + big))
-						+ "; runtime API " + ratio(scale.get("c-api " + big)) + " (CPU "
+				ratioTarget(scale, "c-dir " + big, 0.95) + " (" + meanWithInterval(largest, false)
+						+ "); by server CPU " + cpuRatio(largest) + " (" + meanWithInterval(largest, true)
+						+ "); runtime API " + ratio(scale.get("c-api " + big)) + " (CPU "
 						+ cpuRatio(scale.get("c-api " + big)) + ")");
 	}
 
@@ -264,7 +272,13 @@ final class Table {
 			for (int round = 1; round <= this.rounds; round++) {
 				Map<String, Double> thisRound = new LinkedHashMap<>();
 				Map<String, Double> thisRoundCpu = new LinkedHashMap<>();
-				for (Map.Entry<String, HandshakeLoad> entry : loads.entrySet()) {
+				// Even rounds run the variants in reverse order, so that a drift during a round
+				// does not favour the variants measured first.
+				List<Map.Entry<String, HandshakeLoad>> order = new ArrayList<>(loads.entrySet());
+				if (round % 2 == 0) {
+					Collections.reverse(order);
+				}
+				for (Map.Entry<String, HandshakeLoad> entry : order) {
 					ServerProcess server = servers.get(entry.getKey());
 					long cpuBefore = server.cpuNanos();
 					HandshakeLoad.Result result = entry.getValue().run(this.roundWarmupMillis, this.measureMillis);
@@ -330,6 +344,12 @@ final class Table {
 	}
 
 	/** min, median, max; {@code null} when empty. */
+	/** The mean of a variant's per-round ratios with its 95 % confidence interval. */
+	private static String meanWithInterval(Summary summary, boolean cpu) {
+		List<Double> values = (summary == null) ? List.of() : cpu ? summary.cpuRatios : summary.ratios;
+		return values.isEmpty() ? "n/a" : RatioStatistics.of(values).meanAndInterval();
+	}
+
 	private static double[] stats(Collection<Double> values) {
 		if (values.isEmpty()) {
 			return null;
@@ -344,6 +364,19 @@ final class Table {
 
 	private record ScaleResult(long readyMillis, long cpuMillis, long heapAfterStart, long heapAfterTouch, double touchSeconds,
 			long touchFailures) {
+	}
+
+	/**
+	 * Read every file of a certificate directory once, so that each start finds the files
+	 * in the operating system's cache whatever ran before it. (A start that must read
+	 * 200,000 files from disk is a different figure; docs/benchmarks.md gives it.)
+	 */
+	private static void warmFileCache(Path directory) throws IOException {
+		try (Stream<Path> files = Files.walk(directory)) {
+			for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+				Files.readAllBytes(file);
+			}
+		}
 	}
 
 	private void scale(BenchCertificates ec) throws Exception {
@@ -363,6 +396,7 @@ final class Table {
 					continue;
 				}
 				System.err.println("Scale: " + variant + " with " + size + " names");
+				warmFileCache(ec.directory(size));
 				ScaleResult result = scaleRun(variant, size, ec, heap, true);
 				if (result == null) {
 					stopped.put(variant, String.format(Locale.ROOT, "did not start at %,d names within %d s and -Xmx%s",
@@ -378,7 +412,8 @@ final class Table {
 		line("ECDSA P-256 leaves with one shared issuer, one name each. Start: from launching the JVM to the"
 				+ " server accepting connections (runtime API: including registering every certificate); start CPU:"
 				+ " the CPU time the server's JVM used until then, all threads, which other load on the machine"
-				+ " affects much less than the wall-clock figure. Heap: used"
+				+ " affects much less than the wall-clock figure; the certificate files are read once before each"
+				+ " start, so that every start finds them in the operating system's file cache. Heap: used"
 				+ " heap after full collections, minus the same variant with no names, per name; 'after touching':"
 				+ (touchByHandshakes() ? " after one full handshake for every name."
 						: " after the callback ran once for every name inside the server (--touch=select), which builds"
@@ -546,6 +581,7 @@ final class Table {
 				+ cell(engine.get("starter")) + " ns (median [p99]).");
 		line("");
 		handshakesInMemory();
+		alternatingInMemory();
 		double[] exact = table.getOrDefault("select exact", Map.of()).get("100000");
 		double[] wildcard = table.getOrDefault("select wildcard", Map.of()).get("100000");
 		if (exact != null && wildcard != null) {
@@ -601,9 +637,43 @@ final class Table {
 		}
 		line("");
 		if (ratios.length() > 0) {
-			this.targets.put("Starter at 1 name ≥ 0.98 × plain, CPU-bound: whole handshakes in memory (JMH"
+			this.targets.put("Starter at 1 name ≥ 0.98 × plain, CPU-bound, separate runs: whole handshakes in memory (JMH"
 					+ " HandshakeBenchmark, starter / plain throughput)", ratios + " | " + (pass ? "PASS" : "MISS"));
 		}
+	}
+
+	/** Plain and starter alternating in one JVM: the CPU-bound ratio, with drift paired away. */
+	private void alternatingInMemory() throws Exception {
+		long warmup = Long.parseLong(this.options.getOrDefault("alternate-warmup", "30")) * 1000;
+		long block = Long.parseLong(this.options.getOrDefault("alternate-block", "100"));
+		int pairs = Integer.parseInt(this.options.getOrDefault("alternate-pairs", "600"));
+		line(String.format(Locale.ROOT, "`AlternatingHandshakes`: the same two in one JVM on one thread, after %d s of"
+				+ " warm-up of both, in blocks of %d ms alternating plain, starter, starter, plain, ...; each pair of"
+				+ " adjacent blocks gives one ratio (starter / plain handshakes per second), so a slow stretch of the"
+				+ " machine, a collection or a late compilation hits both alike. %d pairs per key. Overall: all"
+				+ " blocks' handshakes per second, starter over plain; beside it the median [min–max] of the pairs'"
+				+ " ratios and their mean with a 95 %% bootstrap confidence interval:", warmup / 1000, block, pairs));
+		line("");
+		line("| key | plain µs | starter µs | overall starter / plain | per pair: median [min–max] | mean, 95 % CI |");
+		line("|---|---|---|---|---|---|");
+		StringBuilder summary = new StringBuilder();
+		boolean pass = true;
+		for (String key : List.of("EC", "RSA")) {
+			System.err.println("Alternating handshakes in memory: " + key);
+			AlternatingHandshakes.Result result = AlternatingHandshakes.run(key, warmup, block, pairs);
+			System.err.println("  " + result);
+			pass &= result.overall() >= 0.98;
+			line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.3f | %s | %s |", key, result.plainMicros(),
+					result.starterMicros(), result.overall(), result.ratios().medianAndSpread(),
+					result.ratios().meanAndInterval()));
+			summary.append((summary.length() > 0) ? "; " : "")
+				.append(String.format(Locale.ROOT, "%s %.3f (per pair %s)", key, result.overall(),
+						result.ratios().meanAndInterval()));
+		}
+		line("");
+		this.targets.put("Starter at 1 name ≥ 0.98 × plain, CPU-bound, alternating in one JVM: whole handshakes in"
+				+ " memory (AlternatingHandshakes, starter / plain handshakes per second over " + pairs + " pairs of "
+				+ block + " ms blocks)", summary + " | " + (pass ? "PASS" : "MISS"));
 	}
 
 	private static String cell(double[] value) {
