@@ -1,8 +1,8 @@
 package io.github.snistarter.benchmarks;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import javax.net.ssl.SSLException;
 
@@ -62,40 +62,40 @@ final class AlternatingHandshakes {
 			plain.run();
 			starter.run();
 		}
-		List<Double> ratios = new ArrayList<>(pairs);
-		long plainCount = 0;
-		long plainNanos = 0;
-		long starterCount = 0;
-		long starterNanos = 0;
-		for (int pair = 0; pair < pairs; pair++) {
-			boolean plainFirst = pair % 2 == 0;
-			long[] first = block(plainFirst ? plain : starter, blockMillis);
-			long[] second = block(plainFirst ? starter : plain, blockMillis);
-			long[] plainBlock = plainFirst ? first : second;
-			long[] starterBlock = plainFirst ? second : first;
-			ratios.add(((double) starterBlock[0] / starterBlock[1]) / ((double) plainBlock[0] / plainBlock[1]));
-			plainCount += plainBlock[0];
-			plainNanos += plainBlock[1];
-			starterCount += starterBlock[0];
-			starterNanos += starterBlock[1];
-		}
-		return new Result(key, RatioStatistics.of(ratios), plainNanos / 1000.0 / plainCount,
-				starterNanos / 1000.0 / starterCount);
+		List<AlternatingBlocks.Pair<Block>> measured = AlternatingBlocks.measure(pairs,
+				() -> Block.of(plain, blockMillis), () -> Block.of(starter, blockMillis));
+		List<Double> ratios = measured.stream().map((pair) -> pair.c().perSecond() / pair.a().perSecond()).toList();
+		return new Result(key, RatioStatistics.of(ratios),
+				microsPerHandshake(measured.stream().map(AlternatingBlocks.Pair::a)),
+				microsPerHandshake(measured.stream().map(AlternatingBlocks.Pair::c)));
+	}
+
+	private static double microsPerHandshake(Stream<Block> blocks) {
+		List<Block> all = blocks.toList();
+		return all.stream().mapToLong(Block::nanos).sum() / 1000.0 / all.stream().mapToLong(Block::handshakes).sum();
 	}
 
 	/** Handshakes done and nanoseconds taken in one block. */
-	private static long[] block(Handshake handshake, long millis) throws SSLException {
-		long start = System.nanoTime();
-		long end = start + millis * 1_000_000;
-		long count = 0;
-		long now;
-		do {
-			handshake.run();
-			count++;
-			now = System.nanoTime();
+	private record Block(long handshakes, long nanos) {
+
+		static Block of(Handshake handshake, long millis) throws SSLException {
+			long start = System.nanoTime();
+			long end = start + millis * 1_000_000;
+			long count = 0;
+			long now;
+			do {
+				handshake.run();
+				count++;
+				now = System.nanoTime();
+			}
+			while (now < end);
+			return new Block(count, now - start);
 		}
-		while (now < end);
-		return new long[] { count, now - start };
+
+		double perSecond() {
+			return this.handshakes * 1e9 / this.nanos;
+		}
+
 	}
 
 }

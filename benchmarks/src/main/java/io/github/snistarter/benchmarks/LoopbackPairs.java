@@ -1,7 +1,6 @@
 package io.github.snistarter.benchmarks;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,47 +43,55 @@ final class LoopbackPairs {
 					1, true);
 			System.err.println("warm-up a: " + plainLoad.run(warmupMillis, 1000));
 			System.err.println("warm-up " + variant.label() + ": " + starterLoad.run(warmupMillis, 1000));
-			List<Double> ratios = new ArrayList<>();
-			List<Double> cpuRatios = new ArrayList<>();
-			long[] totals = new long[4];
-			long failed = 0;
-			long wrong = 0;
-			for (int pair = 0; pair < pairs; pair++) {
-				boolean plainFirst = pair % 2 == 0;
-				double[] first = block(plainFirst ? plain : starter, plainFirst ? plainLoad : starterLoad, blockMillis);
-				double[] second = block(plainFirst ? starter : plain, plainFirst ? starterLoad : plainLoad, blockMillis);
-				double[] a = plainFirst ? first : second;
-				double[] c = plainFirst ? second : first;
-				ratios.add(c[0] / a[0]);
-				cpuRatios.add(a[1] / c[1]);
-				totals[0] += (long) a[2];
-				totals[1] += (long) c[2];
-				totals[2] += (long) a[3];
-				totals[3] += (long) c[3];
-				failed += (long) (a[4] + c[4]);
-				wrong += (long) c[5];
-			}
-			RatioStatistics wall = RatioStatistics.of(ratios);
-			RatioStatistics cpu = RatioStatistics.of(cpuRatios);
+			List<AlternatingBlocks.Pair<Block>> measured = AlternatingBlocks.measure(pairs,
+					() -> Block.of(plain, plainLoad, blockMillis), () -> Block.of(starter, starterLoad, blockMillis));
+			RatioStatistics wall = RatioStatistics
+				.of(measured.stream().map((pair) -> pair.c().perSecond() / pair.a().perSecond()).toList());
+			RatioStatistics cpu = RatioStatistics
+				.of(measured.stream().map((pair) -> pair.a().cpuPerHandshake() / pair.c().cpuPerHandshake()).toList());
+			Block a = Block.sum(measured.stream().map(AlternatingBlocks.Pair::a).toList());
+			Block c = Block.sum(measured.stream().map(AlternatingBlocks.Pair::c).toList());
 			System.out.printf(Locale.ROOT,
 					"%s %s × a, %d pairs of %d ms blocks, %d threads: handshakes %,d (a) / %,d (c), overall %.3f;"
 							+ " per pair median %s, %s; by server CPU per handshake overall %.3f, per pair median %s, %s;"
 							+ " failed %d, wrong certificate %d%n",
-					kind, variant.label(), pairs, blockMillis, threads, totals[0], totals[1],
-					(double) totals[1] / totals[0], wall.medianAndSpread(), wall.meanAndInterval(),
-					((double) totals[2] / totals[0]) / ((double) totals[3] / totals[1]), cpu.medianAndSpread(),
-					cpu.meanAndInterval(), failed, wrong);
+					kind, variant.label(), pairs, blockMillis, threads, a.handshakes(), c.handshakes(),
+					(double) c.handshakes() / a.handshakes(), wall.medianAndSpread(), wall.meanAndInterval(),
+					a.cpuPerHandshake() / c.cpuPerHandshake(), cpu.medianAndSpread(), cpu.meanAndInterval(),
+					a.failures() + c.failures(), c.wrongCertificates());
 		}
 	}
 
-	/** handshakes/s, server CPU ns/handshake, handshakes, server CPU ns, failures, wrong certificates. */
-	private static double[] block(ServerProcess server, HandshakeLoad load, long blockMillis) throws Exception {
-		long cpuBefore = server.cpuNanos();
-		HandshakeLoad.Result result = load.run(200, blockMillis);
-		long cpu = server.cpuNanos() - cpuBefore;
-		return new double[] { result.perSecond(), (double) cpu / Math.max(1, result.allHandshakes()),
-				result.handshakes(), cpu * ((double) result.handshakes() / Math.max(1, result.allHandshakes())),
-				result.failures(), result.wrongCertificate() };
+	/**
+	 * One server's measured block.
+	 * @param perSecond handshakes per second
+	 * @param handshakes handshakes in the measured period
+	 * @param cpuNanos the server's CPU time for those handshakes (the block's CPU time in
+	 * proportion to the measured share of all its handshakes)
+	 * @param failures failed handshakes
+	 * @param wrongCertificates handshakes that got a certificate for another name
+	 */
+	private record Block(double perSecond, long handshakes, double cpuNanos, long failures, long wrongCertificates) {
+
+		static Block of(ServerProcess server, HandshakeLoad load, long blockMillis) throws Exception {
+			long cpuBefore = server.cpuNanos();
+			HandshakeLoad.Result result = load.run(200, blockMillis);
+			long cpu = server.cpuNanos() - cpuBefore;
+			return new Block(result.perSecond(), result.handshakes(),
+					cpu * ((double) result.handshakes() / Math.max(1, result.allHandshakes())), result.failures(),
+					result.wrongCertificate());
+		}
+
+		static Block sum(List<Block> blocks) {
+			return new Block(Double.NaN, blocks.stream().mapToLong(Block::handshakes).sum(),
+					blocks.stream().mapToDouble(Block::cpuNanos).sum(), blocks.stream().mapToLong(Block::failures).sum(),
+					blocks.stream().mapToLong(Block::wrongCertificates).sum());
+		}
+
+		double cpuPerHandshake() {
+			return this.cpuNanos / Math.max(1, this.handshakes);
+		}
+
 	}
 
 }

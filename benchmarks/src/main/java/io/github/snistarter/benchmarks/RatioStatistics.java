@@ -1,7 +1,9 @@
 package io.github.snistarter.benchmarks;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -13,15 +15,28 @@ record RatioStatistics(int rounds, double median, double min, double max, double
 
 	private static final int RESAMPLES = 10_000;
 
-	static RatioStatistics of(List<Double> ratios) {
-		double[] values = ratios.stream().mapToDouble(Double::doubleValue).toArray();
-		if (values.length == 0) {
-			throw new IllegalArgumentException("No ratios");
+	/**
+	 * Min, median and max of some values.
+	 * @param values the values
+	 * @return {@code {min, median, max}}, or {@code null} when there are none
+	 */
+	static double[] spread(Collection<Double> values) {
+		if (values.isEmpty()) {
+			return null;
 		}
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
+		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
 		int n = sorted.length;
 		double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+		return new double[] { sorted[0], median, sorted[n - 1] };
+	}
+
+	static RatioStatistics of(List<Double> ratios) {
+		double[] spread = spread(ratios);
+		if (spread == null) {
+			throw new IllegalArgumentException("No ratios");
+		}
+		double[] values = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+		int n = values.length;
 		double mean = Arrays.stream(values).average().orElseThrow();
 		SplittableRandom random = new SplittableRandom(42);
 		double[] means = new double[RESAMPLES];
@@ -33,19 +48,19 @@ record RatioStatistics(int rounds, double median, double min, double max, double
 			means[i] = sum / n;
 		}
 		Arrays.sort(means);
-		return new RatioStatistics(n, median, sorted[0], sorted[n - 1], mean, means[RESAMPLES / 40],
+		return new RatioStatistics(n, spread[1], spread[0], spread[2], mean, means[RESAMPLES / 40],
 				means[RESAMPLES - 1 - RESAMPLES / 40]);
 	}
 
 	/** {@code median [min–max]}. */
 	String medianAndSpread() {
-		return String.format(java.util.Locale.ROOT, "%.3f [%.3f–%.3f]", this.median, this.min, this.max);
+		return String.format(Locale.ROOT, "%.3f [%.3f–%.3f]", this.median, this.min, this.max);
 	}
 
 	/** {@code mean m, 95 % CI low–high}. */
 	String meanAndInterval() {
 		return (this.rounds < 2) ? "one round"
-				: String.format(java.util.Locale.ROOT, "mean %.3f, 95%% CI %.3f–%.3f", this.mean, this.low, this.high);
+				: String.format(Locale.ROOT, "mean %.3f, 95%% CI %.3f–%.3f", this.mean, this.low, this.high);
 	}
 
 }

@@ -343,21 +343,15 @@ final class Table {
 		return summaries;
 	}
 
-	/** min, median, max; {@code null} when empty. */
 	/** The mean of a variant's per-round ratios with its 95 % confidence interval. */
 	private static String meanWithInterval(Summary summary, boolean cpu) {
 		List<Double> values = (summary == null) ? List.of() : cpu ? summary.cpuRatios : summary.ratios;
 		return values.isEmpty() ? "n/a" : RatioStatistics.of(values).meanAndInterval();
 	}
 
+	/** min, median, max; {@code null} when empty. */
 	private static double[] stats(Collection<Double> values) {
-		if (values.isEmpty()) {
-			return null;
-		}
-		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-		int n = sorted.length;
-		double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-		return new double[] { sorted[0], median, sorted[n - 1] };
+		return RatioStatistics.spread(values);
 	}
 
 	// ---- scale ------------------------------------------------------------------------

@@ -22,8 +22,7 @@ record ParsedClientHello(int legacyVersion, byte @Nullable [] hostName, List<Int
 
 	/** The highest version the client offers, as a record-layer version for an alert. */
 	int alertRecordVersion() {
-		// A loop, not a stream: this runs once per handshake, where a stream pipeline costs
-		// a few microseconds (profiled).
+		// A loop, not a stream: this runs once per handshake.
 		int highest = this.legacyVersion;
 		if (!this.supportedVersions.isEmpty()) {
 			highest = Integer.MIN_VALUE;

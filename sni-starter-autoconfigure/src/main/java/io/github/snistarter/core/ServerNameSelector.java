@@ -221,7 +221,7 @@ public final class ServerNameSelector {
 	private static List<String> protocolNames(ParsedClientHello hello) {
 		List<Integer> versions = hello.supportedVersions().isEmpty() ? List.of(hello.legacyVersion())
 				: hello.supportedVersions();
-		// Highest first. A loop, not a stream: this runs once per handshake (profiled).
+		// Highest first. A loop, not a stream: this runs once per handshake.
 		int[] sorted = new int[versions.size()];
 		for (int i = 0; i < sorted.length; i++) {
 			sorted[i] = versions.get(i);

@@ -322,8 +322,8 @@ final class CertificateFiles {
 					return null;
 				}
 				String text = readText(stamp);
-				boolean hasCertificate = text.contains("-----BEGIN CERTIFICATE-----");
-				boolean hasKey = text.contains("-----BEGIN PRIVATE KEY-----");
+				boolean hasCertificate = PemBlocks.hasBlock(text, "CERTIFICATE");
+				boolean hasKey = PemBlocks.hasBlock(text, "PRIVATE KEY");
 				if ((!hasCertificate && !hasKey) || (hasCertificate && chain != null) || (hasKey && key != null)) {
 					return null;
 				}

@@ -14,8 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 
 import javax.net.ssl.SSLContext;
@@ -266,20 +266,8 @@ public final class DirectoryCertificates implements CertificateSource, Closeable
 			return thread;
 		}, null, false);
 		try {
-			return readers.submit(() -> changes.parallelStream().map(this::read).toList()).get();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while reading " + this.directory, ex);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (ex.getCause() instanceof Error error) {
-				throw error;
-			}
-			throw new IllegalStateException(ex.getCause());
+			// invoke: a failure of a read is thrown here as it was thrown there.
+			return readers.invoke(ForkJoinTask.adapt(() -> changes.parallelStream().map(this::read).toList()));
 		}
 		finally {
 			readers.shutdown();

@@ -190,6 +190,16 @@ final class PemBlocks {
 	}
 
 	/**
+	 * Whether a PEM text holds a block of a label.
+	 * @param text the file's content
+	 * @param label the label, such as {@code CERTIFICATE}
+	 * @return whether its {@code BEGIN} line occurs
+	 */
+	static boolean hasBlock(String text, String label) {
+		return text.contains(BEGIN + label + DASHES);
+	}
+
+	/**
 	 * The encoding of a PEM text's only key block, when it is an unencrypted PKCS#8
 	 * {@code PRIVATE KEY}.
 	 * @param text the file's content
